@@ -65,21 +65,7 @@ internal static class RedisReplies
         value.AsString() ?? throw new InvalidCastException("Expected text, got nil.");
 
     /// <summary>Items of an array reply as strings; nil is the empty list.</summary>
-    public static IReadOnlyList<string> ToStringList(RespValue reply)
-    {
-        if (reply.Count == 0)
-        {
-            return [];
-        }
-
-        var result = new string[reply.Count];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = RequireString(reply[i]);
-        }
-
-        return result;
-    }
+    public static IReadOnlyList<string> ToStringList(RespValue reply) => ToList(reply, RequireString);
 
     /// <summary>
     /// Finds the value of <paramref name="key"/> in a reply of pairs (RESP3 map or RESP2 flat array);
