@@ -43,15 +43,11 @@ internal static class RedisReplies
 
     /// <summary>A map (RESP3) or flat array of pairs (RESP2) of strings.</summary>
     public static RespReplyParser<IReadOnlyDictionary<string, string>> StringMap { get; } = static reply =>
-    {
-        var result = new Dictionary<string, string>(reply.Count / 2, StringComparer.Ordinal);
-        for (var i = 0; i + 1 < reply.Count; i += 2)
-        {
-            result[RequireString(reply[i])] = reply[i + 1].AsString() ?? string.Empty;
-        }
+        ToDictionary(reply, static value => value.AsString() ?? string.Empty);
 
-        return result;
-    };
+    /// <summary>A map (RESP3) or flat array of pairs (RESP2) of integers.</summary>
+    public static RespReplyParser<IReadOnlyDictionary<string, long>> Int64Map { get; } = static reply =>
+        ToDictionary(reply, static value => value.AsInt64());
 
     /// <summary>Text that is never nil.</summary>
     public static RespReplyParser<string> RequiredString { get; } = RequireString;
@@ -108,6 +104,18 @@ internal static class RedisReplies
         for (var i = 0; i < result.Length; i++)
         {
             result[i] = read(reply[i]);
+        }
+
+        return result;
+    }
+
+    /// <summary>A map (RESP3) or flat array of pairs (RESP2) with text keys, each value read by <paramref name="read"/>.</summary>
+    public static Dictionary<string, T> ToDictionary<T>(RespValue reply, Func<RespValue, T> read)
+    {
+        var result = new Dictionary<string, T>(reply.Count / 2, StringComparer.Ordinal);
+        for (var i = 0; i + 1 < reply.Count; i += 2)
+        {
+            result[RequireString(reply[i])] = read(reply[i + 1]);
         }
 
         return result;
