@@ -71,11 +71,12 @@ public readonly struct RedisCommand
         Count = args.Length;
     }
 
-    private RedisCommand(in RedisCommand source, int keyIndex, RedisCommandFlags flags)
+    private RedisCommand(in RedisCommand source, int keyIndex, RedisCommandFlags flags, TimeSpan? timeout)
     {
         this = source;
         KeyIndex = keyIndex;
         Flags = flags;
+        Timeout = timeout;
     }
 
     /// <summary>The command name, such as <c>SET</c> or <c>XGROUP</c> (sub-commands are arguments).</summary>
@@ -89,6 +90,13 @@ public readonly struct RedisCommand
 
     /// <summary>How the command is sent.</summary>
     public RedisCommandFlags Flags { get; }
+
+    /// <summary>
+    /// The deadline of this command, replacing <see cref="RedisOptions.CommandTimeout"/>; for a blocking
+    /// command, its server-side timeout (the client adds <see cref="RedisOptions.BlockingTimeoutMargin"/>).
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> means no deadline (only cancellation ends it).
+    /// </summary>
+    public TimeSpan? Timeout { get; }
 
     /// <summary>True when the command blocks on the server.</summary>
     public bool IsBlocking => Flags.HasFlag(RedisCommandFlags.Blocking);
@@ -107,11 +115,22 @@ public readonly struct RedisCommand
     public RedisCommand WithKey(int index = 0)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
-        return new(this, index, Flags);
+        return new(this, index, Flags, Timeout);
     }
 
     /// <summary>This command with <paramref name="flags"/> added.</summary>
-    public RedisCommand With(RedisCommandFlags flags) => new(this, KeyIndex, Flags | flags);
+    public RedisCommand With(RedisCommandFlags flags) => new(this, KeyIndex, Flags | flags, Timeout);
+
+    /// <summary>This command with its own deadline (see <see cref="Timeout"/>).</summary>
+    public RedisCommand WithTimeout(TimeSpan timeout)
+    {
+        if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero, nameof(timeout));
+        }
+
+        return new(this, KeyIndex, Flags, timeout);
+    }
 
     /// <inheritdoc />
     public override string ToString()

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Tasks.Sources;
+using Herald.Redis.Diagnostics;
 using Herald.Redis.Protocol;
 
 namespace Herald.Redis.Connections;
@@ -45,6 +46,7 @@ internal abstract class PendingCommand
         Deadline = deadline;
         _completed = 0;
         _references = 2;
+        RedisClientMetrics.CommandQueued();
         if (cancellationToken.CanBeCanceled)
         {
             _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((PendingCommand)state!).TryFail(new OperationCanceledException(token)), this);
@@ -87,7 +89,11 @@ internal abstract class PendingCommand
     }
 
     /// <summary>The transport (FIFO or backlog) is done with this command.</summary>
-    public void ReleaseTransport() => Release();
+    public void ReleaseTransport()
+    {
+        RedisClientMetrics.CommandReleased();
+        Release();
+    }
 
     protected abstract void SetReply(RespValue reply);
 

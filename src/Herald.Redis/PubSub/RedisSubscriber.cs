@@ -1,0 +1,400 @@
+using Herald.Redis.Connections;
+using Herald.Redis.Diagnostics;
+using Herald.Redis.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Herald.Redis.PubSub;
+
+/// <summary>
+/// The pub/sub side of a <see cref="RedisClient"/>, on its own connection. It keeps the set of
+/// subscriptions the application wants; whenever the connection is re-established (server restart,
+/// killed connection, failover) the whole set is subscribed again on the new connection, exactly once.
+/// Messages published while disconnected are lost: pub/sub is at-most-once. Use streams for more.
+/// </summary>
+public sealed class RedisSubscriber : IAsyncDisposable
+{
+    private readonly NodeConnection _node;
+    private readonly RedisOptions _options;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(SubscriptionKind Kind, string Name), List<Subscription>> _desired = [];
+    private readonly Dictionary<(SubscriptionKind Kind, string Name), TaskCompletionSource> _confirmations = [];
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private readonly CancellationTokenSource _disposed = new();
+    private RedisConnection? _connection;
+
+    // What the current connection has been asked to subscribe; each name is sent once per connection.
+    private HashSet<(SubscriptionKind Kind, string Name)> _sentOnConnection = [];
+    private Task? _reconnecting;
+    private long _connections;
+
+    internal RedisSubscriber(NodeConnection node, RedisOptions options)
+    {
+        _node = node;
+        _options = options;
+        _logger = options.LoggerFactory?.CreateLogger("Herald.Redis") ?? NullLogger.Instance;
+    }
+
+    /// <summary>True while the subscriber connection is up.</summary>
+    public bool IsConnected => Volatile.Read(ref _connection) is { IsFaulted: false };
+
+    /// <summary>How many times a subscriber connection was opened (the first time included).</summary>
+    public long ConnectionCount => Interlocked.Read(ref _connections);
+
+    /// <summary>Number of distinct channels, patterns and sharded channels subscribed.</summary>
+    public int SubscriptionCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _desired.Count;
+            }
+        }
+    }
+
+    /// <summary>Subscribes to a channel; returns after the server confirmed.</summary>
+    public ValueTask<Subscription> SubscribeAsync(string channel, CancellationToken cancellationToken = default) =>
+        AddAsync(SubscriptionKind.Channel, channel, cancellationToken);
+
+    /// <summary>Subscribes to every channel matching a glob <paramref name="pattern"/> (<c>orders:*</c>).</summary>
+    public ValueTask<Subscription> PatternSubscribeAsync(string pattern, CancellationToken cancellationToken = default) =>
+        AddAsync(SubscriptionKind.Pattern, pattern, cancellationToken);
+
+    /// <summary>Subscribes to a sharded channel (Redis 7 <c>SSUBSCRIBE</c>).</summary>
+    public ValueTask<Subscription> ShardedSubscribeAsync(string channel, CancellationToken cancellationToken = default) =>
+        AddAsync(SubscriptionKind.Sharded, channel, cancellationToken);
+
+    /// <summary>Closes the connection and completes every subscription.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _disposed.CancelAsync().ConfigureAwait(false);
+        List<Subscription> all;
+        lock (_lock)
+        {
+            all = [.. _desired.Values.SelectMany(static s => s)];
+            _desired.Clear();
+        }
+
+        foreach (var subscription in all)
+        {
+            subscription.Complete();
+        }
+
+        var connection = Interlocked.Exchange(ref _connection, null);
+        if (connection is not null)
+        {
+            connection.Faulted = null;
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_reconnecting is { } reconnecting)
+        {
+            await reconnecting.ConfigureAwait(false);
+        }
+    }
+
+    internal void Sweep()
+    {
+        var connection = Volatile.Read(ref _connection);
+        if (connection is null)
+        {
+            return;
+        }
+
+        connection.Sweep(_options.TimeProvider.GetTimestamp());
+        if (!connection.IsFaulted && connection.InFlightCount == 0 && connection.IsIdleLongerThan(_options.HeartbeatInterval))
+        {
+            _ = connection.SendHeartbeatAsync();
+        }
+    }
+
+    internal async ValueTask RemoveAsync(Subscription subscription)
+    {
+        var key = (subscription.Kind, subscription.Name);
+        bool last;
+        lock (_lock)
+        {
+            if (!_desired.TryGetValue(key, out var list) || !list.Remove(subscription))
+            {
+                return;
+            }
+
+            last = list.Count == 0;
+            if (last)
+            {
+                _desired.Remove(key);
+            }
+        }
+
+        if (last && Volatile.Read(ref _connection) is { } connection)
+        {
+            lock (_lock)
+            {
+                _sentOnConnection.Remove(key);
+            }
+
+            connection.TrySendWithoutReply(new RedisCommand(UnsubscribeCommand(subscription.Kind), subscription.Name));
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private async ValueTask<Subscription> AddAsync(SubscriptionKind kind, string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        var subscription = new Subscription(this, kind, name, _options.SubscriptionBufferSize);
+        var key = (kind, name);
+        TaskCompletionSource? confirmation = null;
+        lock (_lock)
+        {
+            if (_desired.TryGetValue(key, out var list))
+            {
+                // Already subscribed on the server: share it.
+                list.Add(subscription);
+                if (_confirmations.TryGetValue(key, out var pendingConfirmation))
+                {
+                    confirmation = pendingConfirmation;
+                }
+            }
+            else
+            {
+                _desired[key] = [subscription];
+                confirmation = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _confirmations[key] = confirmation;
+            }
+        }
+
+        try
+        {
+            var connection = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+            if (confirmation is not null)
+            {
+                bool send;
+                lock (_lock)
+                {
+                    send = _sentOnConnection.Add(key);
+                }
+
+                if (send)
+                {
+                    connection.TrySendWithoutReply(new RedisCommand(SubscribeCommand(kind), name));
+                }
+
+                await confirmation.Task.WaitAsync(_options.CommandTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+
+            return subscription;
+        }
+        catch (Exception exception)
+        {
+            await RemoveAsync(subscription).ConfigureAwait(false);
+            if (exception is TimeoutException)
+            {
+                throw new RedisTimeoutException(true, $"{SubscribeCommand(kind)} {name} was not confirmed within {_options.CommandTimeout.TotalMilliseconds:F0} ms.");
+            }
+
+            throw;
+        }
+    }
+
+    private async ValueTask<RedisConnection> EnsureConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _connection) is { IsFaulted: false } current)
+        {
+            return current;
+        }
+
+        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _connection) is { IsFaulted: false } raced)
+            {
+                return raced;
+            }
+
+            return await ConnectAndResubscribeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    // Opens a subscriber connection and subscribes the whole desired set on it.
+    private async Task<RedisConnection> ConnectAndResubscribeAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _node.OpenAsync(subscriber: true, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _connections);
+        connection.PushHandler = OnPush;
+        List<(SubscriptionKind Kind, string Name)> wanted;
+        lock (_lock)
+        {
+            wanted = [.. _desired.Keys];
+            _sentOnConnection = [.. wanted];
+            foreach (var key in wanted)
+            {
+                if (!_confirmations.ContainsKey(key))
+                {
+                    _confirmations[key] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+        }
+
+        foreach (var group in wanted.GroupBy(static k => k.Kind))
+        {
+            if (group.Key == SubscriptionKind.Sharded)
+            {
+                // Sharded channels of different slots cannot share one SSUBSCRIBE.
+                foreach (var (_, name) in group)
+                {
+                    connection.TrySendWithoutReply(new RedisCommand("SSUBSCRIBE", name));
+                }
+            }
+            else
+            {
+                connection.TrySendWithoutReply(new RedisCommand(SubscribeCommand(group.Key), [.. group.Select(static k => (RedisArg)k.Name)]));
+            }
+        }
+
+        connection.Faulted = OnFaulted;
+        Volatile.Write(ref _connection, connection);
+        if (connection.IsFaulted)
+        {
+            OnFaulted(connection, new IOException("The subscriber connection failed while subscribing."));
+        }
+
+        return connection;
+    }
+
+    private void OnFaulted(RedisConnection connection, Exception reason)
+    {
+        if (Interlocked.CompareExchange(ref _connection, null, connection) != connection || _disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        RedisClientLog.SubscriberLost(_logger, connection.Endpoint, SubscriptionCount, reason.Message);
+        lock (_lock)
+        {
+            _reconnecting ??= Task.Run(ReconnectLoopAsync);
+        }
+    }
+
+    private async Task ReconnectLoopAsync()
+    {
+        var delay = _options.ReconnectMinDelay;
+        while (!_disposed.IsCancellationRequested)
+        {
+            try
+            {
+                await EnsureConnectedAsync(_disposed.Token).ConfigureAwait(false);
+                break;
+            }
+            catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (HeraldException)
+            {
+                var jittered = TimeSpan.FromTicks((long)(delay.Ticks * (0.5 + (Random.Shared.NextDouble() / 2))));
+                try
+                {
+                    await Task.Delay(jittered, _options.TimeProvider, _disposed.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
+            }
+        }
+
+        lock (_lock)
+        {
+            _reconnecting = null;
+        }
+    }
+
+    // Runs on the connection's reader: routes messages to their subscriptions, never blocks.
+    private void OnPush(RespValue push)
+    {
+        if (push.Count < 3)
+        {
+            return;
+        }
+
+        var kind = push[0].Bytes.Span;
+        if (kind.SequenceEqual("message"u8) || kind.SequenceEqual("smessage"u8))
+        {
+            var channel = push[1].AsString()!;
+            Deliver((kind[0] == (byte)'s' ? SubscriptionKind.Sharded : SubscriptionKind.Channel, channel), new PubSubMessage(channel, push[2].Bytes, null));
+        }
+        else if (kind.SequenceEqual("pmessage"u8) && push.Count >= 4)
+        {
+            var pattern = push[1].AsString()!;
+            Deliver((SubscriptionKind.Pattern, pattern), new PubSubMessage(push[2].AsString()!, push[3].Bytes, pattern));
+        }
+        else if (kind.SequenceEqual("subscribe"u8) || kind.SequenceEqual("psubscribe"u8) || kind.SequenceEqual("ssubscribe"u8))
+        {
+            var subscriptionKind = kind.SequenceEqual("psubscribe"u8) ? SubscriptionKind.Pattern
+                : kind.SequenceEqual("ssubscribe"u8) ? SubscriptionKind.Sharded
+                : SubscriptionKind.Channel;
+            TaskCompletionSource? confirmation;
+            lock (_lock)
+            {
+                _confirmations.Remove((subscriptionKind, push[1].AsString()!), out confirmation);
+            }
+
+            confirmation?.TrySetResult();
+        }
+    }
+
+    private void Deliver((SubscriptionKind, string) key, PubSubMessage message)
+    {
+        Subscription[] targets;
+        lock (_lock)
+        {
+            if (!_desired.TryGetValue(key, out var list))
+            {
+                return;
+            }
+
+            targets = [.. list];
+        }
+
+        foreach (var subscription in targets)
+        {
+            if (!subscription.Deliver(message))
+            {
+                RedisClientMetrics.PushDropped("subscriber_full");
+                if (subscription.Dropped == 1 || subscription.Dropped % 10_000 == 0)
+                {
+                    RedisClientLog.SubscriptionFull(_logger, subscription.Name, _options.SubscriptionBufferSize);
+                }
+            }
+        }
+    }
+
+    private static string SubscribeCommand(SubscriptionKind kind) => kind switch
+    {
+        SubscriptionKind.Pattern => "PSUBSCRIBE",
+        SubscriptionKind.Sharded => "SSUBSCRIBE",
+        _ => "SUBSCRIBE",
+    };
+
+    private static string UnsubscribeCommand(SubscriptionKind kind) => kind switch
+    {
+        SubscriptionKind.Pattern => "PUNSUBSCRIBE",
+        SubscriptionKind.Sharded => "SUNSUBSCRIBE",
+        _ => "UNSUBSCRIBE",
+    };
+}
