@@ -90,8 +90,9 @@ public static class RedisListCommands
         new RedisCommand("LMOVE", new RedisArg[] { source, destination, Side(from), Side(to) }).WithKey(0);
 
     private static RedisCommand BlockingMove(string source, string destination, ListSide from, ListSide to, TimeSpan timeout) =>
-        new RedisCommand("BLMOVE", new RedisArg[] { source, destination, Side(from), Side(to), RedisReplies.ToSeconds(timeout, nameof(timeout)) })
-            .WithKey(0).With(RedisCommandFlags.Blocking);
+        RedisReplies.Blocking(
+            new RedisCommand("BLMOVE", new RedisArg[] { source, destination, Side(from), Side(to), RedisReplies.ToSeconds(timeout, nameof(timeout)) }).WithKey(0),
+            timeout);
 
     private static string Side(ListSide side) => side == ListSide.Left ? "LEFT" : "RIGHT";
 

@@ -138,6 +138,13 @@ internal static class RedisReplies
     /// <summary>A blocking timeout in seconds with decimals (BLMOVE, BZPOPMIN), at millisecond precision, rounded up.</summary>
     public static double ToSeconds(TimeSpan value, string parameterName) => ToMilliseconds(value, parameterName) / 1000.0;
 
+    /// <summary>
+    /// Marks <paramref name="command"/> blocking with its server-side wait as the deadline (the client adds its
+    /// margin); a zero wait blocks without limit on the server, so the call has no deadline either.
+    /// </summary>
+    public static RedisCommand Blocking(in RedisCommand command, TimeSpan wait) =>
+        command.With(RedisCommandFlags.Blocking).WithTimeout(wait == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : wait);
+
     /// <summary>Parses invariant integer text.</summary>
     public static long ParseInt64(string text) => long.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 }

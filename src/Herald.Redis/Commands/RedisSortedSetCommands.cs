@@ -83,7 +83,7 @@ public static class RedisSortedSetCommands
     public static ValueTask<SortedSetPopResult?> SortedSetBlockingPopMinAsync(this IRedisExecutor redis, ReadOnlySpan<string> keys, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var args = CommandArgs.Concat([], keys, nameof(keys), trailing: RedisReplies.ToSeconds(timeout, nameof(timeout)));
-        return redis.ExecuteAsync(new RedisCommand("BZPOPMIN", args).WithKey(0).With(RedisCommandFlags.Blocking), s_blockingPop, cancellationToken);
+        return redis.ExecuteAsync(RedisReplies.Blocking(new RedisCommand("BZPOPMIN", args).WithKey(0), timeout), s_blockingPop, cancellationToken);
     }
 
     private static RedisCommand RangeByScore(string key, double min, double max, long offset, long? count, bool withScores)

@@ -76,7 +76,7 @@ public static partial class RedisStreamCommands
         }
 
         var command = new RedisCommand(head.IsEmpty ? "XREAD" : "XREADGROUP", args).WithKey(firstKey);
-        return block.HasValue ? command.With(RedisCommandFlags.Blocking)
+        return block is { } wait ? RedisReplies.Blocking(command, wait)
             : head.IsEmpty ? command.With(RedisCommandFlags.ReadOnly)
             : command;
     }
