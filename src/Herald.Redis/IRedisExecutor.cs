@@ -9,7 +9,7 @@ public delegate T RespReplyParser<out T>(RespValue reply);
 
 /// <summary>
 /// Runs commands. Implemented by <c>RedisClient</c> (multiplexed), <c>RedisLease</c>
-/// (a dedicated connection) and <see cref="RedisBatch"/> (sent together). The typed command helpers in
+/// (a dedicated connection) and <c>RedisBatch</c> (sent together). The typed command helpers in
 /// <c>Herald.Redis.Commands</c> are extension methods over this interface.
 /// </summary>
 public interface IRedisExecutor
