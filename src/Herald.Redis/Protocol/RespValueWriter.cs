@@ -10,6 +10,8 @@ namespace Herald.Redis.Protocol;
 /// <remarks>
 /// Values are written with fixed lengths and counts (never the streamed <c>$?</c>, <c>*?</c> forms), and
 /// nesting is walked with an explicit stack, so a deeply nested value cannot overflow the call stack.
+/// Values are checked as they are written: after an <see cref="ArgumentException"/> the output may hold
+/// the start of a frame, so it should be discarded.
 /// </remarks>
 public static class RespValueWriter
 {
@@ -90,10 +92,10 @@ public static class RespValueWriter
         switch (value.Type)
         {
             case RespType.SimpleString:
-                WriteLine(output, (byte)'+', CheckLine(bytes!));
+                WriteLine(output, (byte)'+', CheckLine(value));
                 break;
             case RespType.SimpleError:
-                WriteLine(output, (byte)'-', CheckLine(bytes!));
+                WriteLine(output, (byte)'-', CheckLine(value));
                 break;
             case RespType.Integer:
                 RespRequestWriter.WriteHeader(output, (byte)':', value.RawInteger);
@@ -167,10 +169,10 @@ public static class RespValueWriter
         output.Write("\r\n"u8);
     }
 
-    private static ReadOnlySpan<byte> CheckLine(byte[] text) =>
-        text.AsSpan().IndexOfAny((byte)'\r', (byte)'\n') < 0
-            ? text
-            : throw new ArgumentException("A simple string or error cannot contain CR or LF; use a bulk string or bulk error.", nameof(text));
+    private static ReadOnlySpan<byte> CheckLine(RespValue value) =>
+        value.RawBytes.AsSpan().IndexOfAny((byte)'\r', (byte)'\n') < 0
+            ? value.RawBytes
+            : throw new ArgumentException("A simple string or error cannot contain CR or LF; use a bulk string or bulk error.", nameof(value));
 
     private static byte[] ReplaceLineBreaks(byte[] text)
     {
