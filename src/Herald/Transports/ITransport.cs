@@ -38,6 +38,9 @@ public sealed record ReceiverOptions
 
     /// <summary>Streams: where a new group starts (<c>$</c> new messages, <c>0</c> everything, or an entry id).</summary>
     public string StartFrom { get; init; } = "$";
+
+    /// <summary>A message delivered this many times without being finished (its consumers crashed or hung) goes to the dead-letter store.</summary>
+    public int MaxDeliveries { get; init; } = 5;
 }
 
 /// <summary>
