@@ -29,9 +29,9 @@ public static partial class RedisStreamCommands
 
     /// <summary>
     /// <c>XADD</c> with fields as bytes, such as the <see cref="StreamEntry.Fields"/> of an entry read elsewhere
-    /// (copying it to a dead-letter stream): the new entry's id, or null as for the other overload.
+    /// (copying it to a dead-letter stream): the new entry's id, or null as for <see cref="StreamAddAsync"/>.
     /// </summary>
-    public static ValueTask<string?> StreamAddAsync(this IRedisExecutor redis, string key, IReadOnlyList<KeyValuePair<string, ReadOnlyMemory<byte>>> fields, StreamAddOptions options = default, CancellationToken cancellationToken = default)
+    public static ValueTask<string?> StreamAddBytesAsync(this IRedisExecutor redis, string key, IReadOnlyList<KeyValuePair<string, ReadOnlyMemory<byte>>> fields, StreamAddOptions options = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fields);
         if (fields.Count == 0)
