@@ -8,7 +8,7 @@ namespace Herald;
 /// <summary>Builds a <see cref="HeraldClient"/>: options first, then <see cref="BuildAsync"/> validates them and connects.</summary>
 public sealed class HeraldClientBuilder
 {
-    private readonly List<Func<HeraldClient, ITransport>> _extraTransports = [];
+    private readonly List<Func<HeraldOptions, ITransport>> _extraTransports = [];
     private RedisClient? _redis;
 
     internal HeraldClientBuilder()
@@ -56,7 +56,7 @@ public sealed class HeraldClientBuilder
     }
 
     /// <summary>Adds a transport that replaces the Redis one for its destination kinds (the in-memory transport of Herald.Testing).</summary>
-    public HeraldClientBuilder UseTransport(Func<HeraldClient, ITransport> transport)
+    public HeraldClientBuilder UseTransport(Func<HeraldOptions, ITransport> transport)
     {
         ArgumentNullException.ThrowIfNull(transport);
         _extraTransports.Add(transport);
@@ -81,28 +81,10 @@ public sealed class HeraldClientBuilder
             ownsRedis = true;
         }
 
-        var transports = new List<ITransport>();
-        var client = new HeraldClient(Options, redis, ownsRedis, LazyTransports());
-        return client;
-
-        IEnumerable<ITransport> LazyTransports()
-        {
-            // Built-in transports first, so explicitly added ones replace them for their kinds.
-            if (redis is not null)
-            {
-                foreach (var transport in RedisTransports.Create(redis, Options))
-                {
-                    yield return transport;
-                }
-            }
-
-            foreach (var extra in _extraTransports)
-            {
-                yield return extra(null!);
-            }
-
-            _ = transports;
-        }
+        // Built-in transports first, so explicitly added ones replace them for their kinds.
+        var transports = redis is null ? [] : RedisTransports.Create(redis, Options).ToList();
+        transports.AddRange(_extraTransports.Select(create => create(Options)));
+        return new HeraldClient(Options, redis, ownsRedis, transports);
     }
 }
 

@@ -110,6 +110,16 @@ public sealed class MessageCodec
     {
         ArgumentNullException.ThrowIfNull(envelope);
         var data = Unwrap(envelope);
+        if (type == typeof(ReadOnlyMemory<byte>))
+        {
+            return data;
+        }
+
+        if (type == typeof(byte[]))
+        {
+            return data.ToArray();
+        }
+
         var serializer = SerializerForContentType(envelope.DataContentType, type);
         try
         {
