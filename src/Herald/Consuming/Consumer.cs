@@ -45,6 +45,7 @@ public sealed class Consumer : IAsyncDisposable
     private long _lastReceived;
     private int _inFlight;
     private int _stopped;
+    private long _maintenanceCycles;
 
     internal Consumer(
         Destination destination,
@@ -101,6 +102,9 @@ public sealed class Consumer : IAsyncDisposable
         : _stopping ? ConsumerState.Stopping
         : IsPaused ? ConsumerState.Paused
         : ConsumerState.Running;
+
+    /// <summary>Completed maintenance passes (reclaim, retries, trimming): lets tests prove something did not happen.</summary>
+    internal long MaintenanceCycles => Interlocked.Read(ref _maintenanceCycles);
 
     /// <summary>Number of times the watchdog replaced a stalled receiver.</summary>
     public int Recoveries { get; private set; }
@@ -246,6 +250,12 @@ public sealed class Consumer : IAsyncDisposable
                     {
                         _credits.Release(granted - buffer.Count);
                     }
+                }
+
+                if (buffer.Count > granted)
+                {
+                    // A transport broke its contract; holding more than the prefetch would break ours.
+                    throw new InvalidOperationException($"The receiver of {Destination} returned {buffer.Count} messages for {granted} credits.");
                 }
 
                 Dispatch(buffer);
@@ -497,6 +507,7 @@ public sealed class Consumer : IAsyncDisposable
                 }
 
                 Dispatch(reclaimed);
+                Interlocked.Increment(ref _maintenanceCycles);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

@@ -31,6 +31,7 @@ internal sealed class StreamReceiver : ITransportReceiver
     private readonly string[] _deadLetters;
     private readonly string[] _claimCursors;
     private readonly StreamPosition[] _newPositions;
+    private readonly Queue<Delivery> _surplus = new();
     private RedisLease? _lease;
     private bool _ownPendingRead;
     private long _lastTrim;
@@ -72,6 +73,11 @@ internal sealed class StreamReceiver : ITransportReceiver
     public async ValueTask<int> ReceiveAsync(List<Delivery> into, int max, CancellationToken cancellationToken)
     {
         var before = into.Count;
+        if (TakeSurplus(into, max))
+        {
+            return into.Count - before;
+        }
+
         try
         {
             if (!_ownPendingRead)
@@ -93,7 +99,17 @@ internal sealed class StreamReceiver : ITransportReceiver
                 var partition = Array.IndexOf(_streams, result.Key);
                 foreach (var entry in result.Entries)
                 {
-                    into.Add(ToDelivery(entry, partition, deliveryCount: 1));
+                    // COUNT bounds each stream, not the read: what exceeds the caller's room waits here
+                    // (it is already pending for this consumer) and goes out first next time.
+                    var delivery = ToDelivery(entry, partition, deliveryCount: 1);
+                    if (into.Count - before < max)
+                    {
+                        into.Add(delivery);
+                    }
+                    else
+                    {
+                        _surplus.Enqueue(delivery);
+                    }
                 }
             }
         }
@@ -160,6 +176,12 @@ internal sealed class StreamReceiver : ITransportReceiver
 
     public async ValueTask ReleaseAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
     {
+        if (_surplus.Count > 0)
+        {
+            deliveries = [.. deliveries, .. _surplus];
+            _surplus.Clear();
+        }
+
         // A stream cannot un-deliver; marking the entries idle for the whole visibility timeout lets the next
         // reclaim by any consumer take them at once instead of waiting for the timeout.
         foreach (var byPartition in deliveries.GroupBy(static d => (int)d.TransportState!))
@@ -203,6 +225,18 @@ internal sealed class StreamReceiver : ITransportReceiver
         {
             await _lease.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private bool TakeSurplus(List<Delivery> into, int max)
+    {
+        var taken = 0;
+        while (taken < max && _surplus.TryDequeue(out var delivery))
+        {
+            into.Add(delivery);
+            taken++;
+        }
+
+        return taken > 0;
     }
 
     // Entries idle longer than the visibility timeout belong to consumers that crashed or hung.

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Herald.Tests.Resilience;
+
+/// <summary>The crash worker (tests/Herald.CrashWorker) as a child process that a test can SIGKILL.</summary>
+internal sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private WorkerProcess(Process process) => _process = process;
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<WorkerProcess> StartAsync(params string[] arguments)
+    {
+        var worker = Path.Combine(AppContext.BaseDirectory, "Herald.CrashWorker.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(worker);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("The crash worker did not start.");
+        var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        if (ready != "ready")
+        {
+            var error = await process.StandardError.ReadToEndAsync();
+            throw new InvalidOperationException($"The crash worker failed to start: {ready} {error}");
+        }
+
+        return new WorkerProcess(process);
+    }
+
+    /// <summary>SIGKILL: no graceful stop, no final acknowledgements, nothing flushed.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+}
