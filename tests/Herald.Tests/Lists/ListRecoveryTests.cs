@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Herald.Redis;
 using Herald.Redis.Commands;
+using Herald.Redis.Scripting;
+using Herald.Scripts;
 using Herald.TestKit;
 using Herald.Transports;
 using Herald.Transports.Lists;
@@ -128,6 +130,26 @@ public sealed class ListRecoveryTests(BusFixture fixture) : IClassFixture<BusFix
         await Wait.UntilAsync(() => handled.Contains(2), because: "the dead consumer's work comes back");
         handled.Should().Equal(2);
         (await redis.ListLengthAsync(busy)).Should().Be(1, "a consumer whose heartbeat is fresh keeps its work");
+    }
+
+    [Fact]
+    public async Task ReapScript_HeartbeatNewerThanTheScan_ConsumerLeftAlone()
+    {
+        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
+        var redis = bus.Redis!;
+        var consumers = bus.Keys.QueueConsumers("jobs");
+        var processing = bus.Keys.Processing("jobs", "back");
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        await redis.SortedSetAddAsync(consumers, "back", now);
+        await redis.ListLeftPushAsync(processing, QueueItems.Job(1));
+
+        // The scan saw a heartbeat older than now - 10 s; the consumer has beaten since.
+        var returned = await redis.EvaluateAsync(ScriptCatalog.QueueReapConsumer, [consumers, processing, bus.Keys.Deliveries("jobs"), bus.Keys.Queue("jobs")],
+            ["back", now - 10_000, 1], RespParsers.Int64);
+
+        returned.Should().Be(-1);
+        (await redis.ListLengthAsync(processing)).Should().Be(1);
+        (await redis.SortedSetScoreAsync(consumers, "back")).Should().Be(now);
     }
 
     [Fact]
