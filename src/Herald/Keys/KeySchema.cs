@@ -74,8 +74,19 @@ public sealed class KeySchema
     /// <summary>Sorted set of a queue's consumers scored by their last heartbeat (ms).</summary>
     public string QueueConsumers(string name) => Key(Tag(name), "consumers");
 
-    /// <summary>Sorted set of a queue's delayed messages scored by due time (ms).</summary>
-    public string Delayed(string name) => Key(Tag(name), "delayed");
+    /// <summary>Sorted set of a queue's delayed messages and retries at a priority level, scored by due time (ms).</summary>
+    public string Delayed(string name, int priority = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(priority);
+        return Key(Tag(name), priority == 0 ? "delayed" : $"delayed:{priority}");
+    }
+
+    /// <summary>
+    /// Hash counting how often the reaper returned a queue item whose consumer died while holding it
+    /// (field: lower-case SHA1 hex of the item's bytes), so a message that keeps killing its consumers
+    /// is dead-lettered. A field exists only while such an item is unfinished.
+    /// </summary>
+    public string Deliveries(string name) => Key(Tag(name), "deliveries");
 
     /// <summary>The registry of every destination Herald has created (a hash: name → kind), for tooling.</summary>
     public string Destinations() => $"{Prefix}:destinations";

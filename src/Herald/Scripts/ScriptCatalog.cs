@@ -17,6 +17,18 @@ internal static class ScriptCatalog
 
     public static LuaScript StreamTrimSafely { get; } = Load("StreamTrimSafely");
 
+    public static LuaScript QueueTakeNext { get; } = Load("QueueTakeNext");
+
+    public static LuaScript QueueRetryLater { get; } = Load("QueueRetryLater");
+
+    public static LuaScript QueueDeadLetter { get; } = Load("QueueDeadLetter");
+
+    public static LuaScript QueueRelease { get; } = Load("QueueRelease");
+
+    public static LuaScript QueuePromoteDelayed { get; } = Load("QueuePromoteDelayed");
+
+    public static LuaScript QueueReapConsumer { get; } = Load("QueueReapConsumer");
+
     public static LuaScript Load(string name)
     {
         var resource = $"Herald.Scripts.{name}.lua";

@@ -9,7 +9,11 @@ public sealed class QueueOptions
     /// <summary>How often a consumer refreshes its heartbeat. Default 2 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>A consumer whose heartbeat is older than this is presumed dead; the reaper returns its work to the queue. Default 30 s.</summary>
+    /// <summary>
+    /// A consumer whose heartbeat is older than this is presumed dead; the reaper returns its work to the queue. Default 30 s.
+    /// Keep it several times <see cref="HeartbeatInterval"/> and well above one second: heartbeats ride on the consumer's
+    /// maintenance pass, which runs up to once a second, and hosts' clocks must agree to within the margin.
+    /// </summary>
     public TimeSpan ConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Throws for an invalid setting.</summary>

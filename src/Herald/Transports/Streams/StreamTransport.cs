@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using Herald.Keys;
 using Herald.Messages;
 using Herald.Redis;
@@ -16,7 +14,7 @@ internal sealed class StreamTransport : ITransport
     private readonly Func<string, StreamOptions> _optionsFor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, bool> _registered = new(StringComparer.Ordinal);
+    private readonly DestinationRegistry _registry;
     private int _roundRobin;
 
     public StreamTransport(RedisClient redis, KeySchema keys, Func<string, StreamOptions> optionsFor, TimeProvider time, ILogger logger)
@@ -26,6 +24,7 @@ internal sealed class StreamTransport : ITransport
         _optionsFor = optionsFor;
         _time = time;
         _logger = logger;
+        _registry = new DestinationRegistry(redis, keys);
     }
 
     public IReadOnlyCollection<DestinationKind> Kinds { get; } = [DestinationKind.Stream];
@@ -33,29 +32,12 @@ internal sealed class StreamTransport : ITransport
     public async ValueTask<IReadOnlyList<PublishResult>> PublishAsync(Destination destination, IReadOnlyList<OutgoingEnvelope> envelopes, CancellationToken cancellationToken)
     {
         var options = _optionsFor(destination.Name);
-        await RegisterAsync(destination, options, cancellationToken).ConfigureAwait(false);
-        if (envelopes.Count == 1)
-        {
-            var envelope = envelopes[0].Envelope;
-            var id = await _redis.ExecuteAsync(AddCommand(destination, options, envelope), RespParsers.String, cancellationToken).ConfigureAwait(false);
-            return [new PublishResult(envelope.Id, id, null)];
-        }
-
-        // One round trip for the whole batch.
-        var batch = _redis.CreateBatch();
-        var pending = new ValueTask<string?>[envelopes.Count];
-        for (var i = 0; i < envelopes.Count; i++)
-        {
-#pragma warning disable CA2012 // A batch reply is stored, then awaited exactly once after Send().
-            pending[i] = batch.ExecuteAsync(AddCommand(destination, options, envelopes[i].Envelope), RespParsers.String, cancellationToken);
-#pragma warning restore CA2012
-        }
-
-        batch.Send();
+        await _registry.RegisterAsync(destination, options.Partitions, cancellationToken).ConfigureAwait(false);
+        var ids = await _redis.ExecuteAllAsync([.. envelopes.Select(e => AddCommand(destination, options, e.Envelope))], RespParsers.String, cancellationToken).ConfigureAwait(false);
         var results = new PublishResult[envelopes.Count];
-        for (var i = 0; i < pending.Length; i++)
+        for (var i = 0; i < results.Length; i++)
         {
-            results[i] = new PublishResult(envelopes[i].Envelope.Id, await pending[i].ConfigureAwait(false), null);
+            results[i] = new PublishResult(envelopes[i].Envelope.Id, ids[i], null);
         }
 
         return results;
@@ -64,7 +46,7 @@ internal sealed class StreamTransport : ITransport
     public async ValueTask<ITransportReceiver> CreateReceiverAsync(Destination destination, string group, string consumer, ReceiverOptions options, CancellationToken cancellationToken)
     {
         var streamOptions = _optionsFor(destination.Name);
-        await RegisterAsync(destination, streamOptions, cancellationToken).ConfigureAwait(false);
+        await _registry.RegisterAsync(destination, streamOptions.Partitions, cancellationToken).ConfigureAwait(false);
         var receiver = new StreamReceiver(_redis, _keys, destination, streamOptions, group, consumer, options, _time, _logger);
         try
         {
@@ -103,19 +85,5 @@ internal sealed class StreamTransport : ITransport
 
         fields.CopyTo(args, head);
         return new RedisCommand("XADD", args).WithKey();
-    }
-
-    private async ValueTask RegisterAsync(Destination destination, StreamOptions options, CancellationToken cancellationToken)
-    {
-        var name = destination.ToString();
-        if (_registered.ContainsKey(name))
-        {
-            return;
-        }
-
-        await _redis.ExecuteAsync(
-            new RedisCommand("HSET", _keys.Destinations(), name, options.Partitions.ToString(CultureInfo.InvariantCulture)).WithKey(),
-            RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
-        _registered[name] = true;
     }
 }

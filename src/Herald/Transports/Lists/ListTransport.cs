@@ -1,0 +1,150 @@
+using Herald.Keys;
+using Herald.Messages;
+using Herald.Redis;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Transports.Lists;
+
+/// <summary>
+/// Reliable queues on lists: producers <c>LPUSH</c> framed envelopes (or <c>ZADD</c> them to the delayed
+/// set), each consumer moves items into its own processing list and removes them when finished, and
+/// the work of consumers whose heartbeat stopped is returned to the queue. Each message goes to one
+/// consumer, at least once, whatever consumer group the consumers name.
+/// </summary>
+internal sealed class ListTransport : ITransport
+{
+    private readonly RedisClient _redis;
+    private readonly KeySchema _keys;
+    private readonly Func<string, QueueOptions> _optionsFor;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly DestinationRegistry _registry;
+    private readonly Dictionary<string, HeldItems> _held = new(StringComparer.Ordinal);
+    private readonly Lock _heldLock = new();
+
+    public ListTransport(RedisClient redis, KeySchema keys, Func<string, QueueOptions> optionsFor, TimeProvider time, ILogger logger)
+    {
+        _redis = redis;
+        _keys = keys;
+        _optionsFor = optionsFor;
+        _time = time;
+        _logger = logger;
+        _registry = new DestinationRegistry(redis, keys);
+    }
+
+    public IReadOnlyCollection<DestinationKind> Kinds { get; } = [DestinationKind.Queue];
+
+    public async ValueTask<IReadOnlyList<PublishResult>> PublishAsync(Destination destination, IReadOnlyList<OutgoingEnvelope> envelopes, CancellationToken cancellationToken)
+    {
+        var options = _optionsFor(destination.Name);
+        var commands = PublishCommands(destination.Name, options, envelopes);
+        await _registry.RegisterAsync(destination, options.Priorities, cancellationToken).ConfigureAwait(false);
+        if (commands.Count > 0)
+        {
+            await _redis.ExecuteAllAsync(commands, RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
+        }
+
+        var results = new PublishResult[envelopes.Count];
+        for (var i = 0; i < envelopes.Count; i++)
+        {
+            results[i] = new PublishResult(envelopes[i].Envelope.Id, null, null);
+        }
+
+        return results;
+    }
+
+    public async ValueTask<ITransportReceiver> CreateReceiverAsync(Destination destination, string group, string consumer, ReceiverOptions options, CancellationToken cancellationToken)
+    {
+        var queueOptions = _optionsFor(destination.Name);
+        await _registry.RegisterAsync(destination, queueOptions.Priorities, cancellationToken).ConfigureAwait(false);
+        var held = Attach(_keys.Processing(destination.Name, consumer), out var first);
+        var receiver = new ListReceiver(_redis, _keys, destination, queueOptions, group, consumer, options, held, Detach, _time, _logger);
+        try
+        {
+            await receiver.InitializeAsync(recoverOwnWork: first, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await receiver.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return receiver;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    // Immediate messages: one LPUSH per level, in publishing order (the first published ends up nearest
+    // the consumers' end). Delayed ones: one ZADD per level, scored by due time.
+    private List<RedisCommand> PublishCommands(string name, QueueOptions options, IReadOnlyList<OutgoingEnvelope> envelopes)
+    {
+        var byKey = new Dictionary<string, (string Command, List<RedisArg> Args)>(StringComparer.Ordinal);
+        var now = _time.GetUtcNow();
+        foreach (var outgoing in envelopes)
+        {
+            if (outgoing.Priority < 0 || outgoing.Priority >= options.Priorities)
+            {
+                throw new ArgumentOutOfRangeException(nameof(envelopes), outgoing.Priority,
+                    $"Priority {outgoing.Priority} is not a level of queue '{name}': it has {options.Priorities} (0 to {options.Priorities - 1}; set QueueOptions.Priorities for more).");
+            }
+
+            var framed = EnvelopeFormat.ToFramed(outgoing.Envelope);
+            if (outgoing.Delay is { } delay && delay > TimeSpan.Zero)
+            {
+                ArgsOf("ZADD", _keys.Delayed(name, outgoing.Priority)).AddRange([now.Add(delay).ToUnixTimeMilliseconds(), framed]);
+            }
+            else
+            {
+                ArgsOf("LPUSH", _keys.Queue(name, outgoing.Priority)).Add(framed);
+            }
+        }
+
+        return [.. byKey.Values.Select(static c => new RedisCommand(c.Command, [.. c.Args]).WithKey())];
+
+        List<RedisArg> ArgsOf(string command, string key)
+        {
+            if (!byKey.TryGetValue(key, out var entry))
+            {
+                byKey[key] = entry = (command, [key]);
+            }
+
+            return entry.Args;
+        }
+    }
+
+    private HeldItems Attach(string processing, out bool first)
+    {
+        lock (_heldLock)
+        {
+            if (!_held.TryGetValue(processing, out var held))
+            {
+                _held[processing] = held = new HeldItems();
+            }
+
+            first = held.Receivers == 0;
+            held.Receivers++;
+            return held;
+        }
+    }
+
+    // True when the last receiver of the processing list left: it is time to hand back what it holds.
+    private bool Detach(string processing)
+    {
+        lock (_heldLock)
+        {
+            if (!_held.TryGetValue(processing, out var held))
+            {
+                return false;
+            }
+
+            held.Receivers--;
+            if (held.Receivers > 0)
+            {
+                return false;
+            }
+
+            _held.Remove(processing);
+            return true;
+        }
+    }
+}
