@@ -11,7 +11,17 @@ internal static class CliOptionValidation
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<T>();
+            T value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                // Not a number at all: the parser reports that conversion error itself.
+                return;
+            }
+
             if (value.CompareTo(minimum) < 0 || value.CompareTo(maximum) > 0)
             {
                 result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be between {minimum} and {maximum}; got {value}."));

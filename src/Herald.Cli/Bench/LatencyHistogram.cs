@@ -38,8 +38,9 @@ internal sealed class LatencyHistogram
     }
 
     /// <summary>
-    /// The value at <paramref name="percentile"/> (0–100): the middle of the bucket that holds the value
-    /// of that rank, clamped to the exact minimum and maximum. 0 when nothing was recorded.
+    /// The value at <paramref name="percentile"/> (0–100): the middle of the bucket holding the value of
+    /// that rank (rounded as HdrHistogram does), clamped to the exact minimum; the top rank is the exact
+    /// maximum. 0 when nothing was recorded.
     /// </summary>
     public double ValueAtPercentile(double percentile)
     {
@@ -50,7 +51,12 @@ internal sealed class LatencyHistogram
             return 0;
         }
 
-        var rank = Math.Max(1, (long)Math.Ceiling(percentile / 100 * Count));
+        var rank = Math.Max(1, (long)((percentile / 100 * Count) + 0.5));
+        if (rank >= Count)
+        {
+            return Max;
+        }
+
         long seen = 0;
         for (var i = 0; i < _counts.Length; i++)
         {
