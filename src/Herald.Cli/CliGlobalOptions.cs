@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace Herald.Cli;
+
+/// <summary>Options every command accepts, declared once on the root command and inherited by subcommands.</summary>
+internal static class CliGlobalOptions
+{
+    /// <summary>The environment variable read when <c>--redis</c> is not given.</summary>
+    public const string RedisVariable = "HERALD_REDIS";
+
+    /// <summary>The server used when neither <c>--redis</c> nor <see cref="RedisVariable"/> names one.</summary>
+    public const string DefaultRedisUrl = "redis://127.0.0.1:6379";
+
+    public static Option<string?> Redis { get; } = new("--redis")
+    {
+        Description = $"The Redis URL: redis://[user:password@]host[:port][/db][?options], rediss:// for TLS, redis-sentinel://… [default: ${RedisVariable}, else {DefaultRedisUrl}]",
+        HelpName = "url",
+        Recursive = true,
+    };
+
+    public static Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Print one JSON object instead of tables and text (for scripts).",
+        Recursive = true,
+    };
+}

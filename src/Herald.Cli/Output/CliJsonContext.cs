@@ -1,0 +1,36 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Herald.Cli.Bench;
+using Herald.Cli.Commands.Info;
+using Herald.Cli.Commands.Ping;
+
+namespace Herald.Cli.Output;
+
+/// <summary>
+/// The one source-generated JSON context of the CLI (reflection-based serialisation is switched off in
+/// the project, so it stays trim and AOT friendly). A command's result type gets one line here.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(PingResult))]
+[JsonSerializable(typeof(InfoResult))]
+[JsonSerializable(typeof(RespBenchReport))]
+internal sealed partial class CliJsonContext : JsonSerializerContext
+{
+    private static CliJsonContext? s_output;
+
+    /// <summary>
+    /// The context commands write with: the generated settings, but with relaxed escaping so that
+    /// versions (<c>0.1.0+sha</c>), URLs and non-ASCII text read as they are. The output goes to a
+    /// terminal or a pipe, never into HTML.
+    /// </summary>
+    /// <remarks>Built on first use: a static initialiser could run before the generated <c>Default</c> exists.</remarks>
+    public static CliJsonContext Output => s_output ??= new(new JsonSerializerOptions(Default.Options)
+    {
+        TypeInfoResolver = null,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,0 +1,3 @@
+using Herald.Cli;
+
+return await HeraldCli.RunAsync(args);

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Herald.Cli.Tests;
+
+/// <summary>
+/// Runs the built <c>herald</c> tool as a child process (<c>dotnet herald.dll …</c>), exactly as a user's
+/// shell would, so that exit codes and the split between standard output and standard error are real.
+/// </summary>
+internal static class HeraldTool
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3);
+    private static readonly Lazy<string> s_assembly = new(Locate);
+
+    /// <summary>Runs <c>herald</c> with <paramref name="args"/>; <c>HERALD_REDIS</c> is cleared unless given in <paramref name="environment"/>.</summary>
+    public static async Task<HeraldRun> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(s_assembly.Value);
+        foreach (var argument in args)
+            start.ArgumentList.Add(argument);
+        start.Environment.Remove("HERALD_REDIS");
+        start.Environment.Remove("HERALD_TRACE");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+
+        using var process = new Process { StartInfo = start };
+        process.Start();
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(s_timeout);
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException exception)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"herald {string.Join(' ', args)} did not finish within {s_timeout}.", exception);
+        }
+
+        return new HeraldRun(process.ExitCode, await output, await error);
+    }
+
+    public static Task<HeraldRun> RunAsync(params string[] args) => RunAsync(args, environment: null);
+
+    // The test project references Herald.Cli, so herald.dll is copied beside the tests; its
+    // runtimeconfig comes along too. Fall back to the CLI's own output folder for other layouts.
+    private static string Locate()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "herald.dll");
+        if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))
+            return beside;
+
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Parent?.Name ?? "Debug";
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "src", "Herald.Cli", "bin", configuration, "net10.0", "herald.dll");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+
+        throw new FileNotFoundException($"herald.dll was found neither in {AppContext.BaseDirectory} nor under src/Herald.Cli/bin/{configuration}: build Herald.Cli first.");
+    }
+}
+
+/// <summary>What one run of the tool did.</summary>
+internal sealed record HeraldRun(int ExitCode, string Output, string Error)
+{
+    /// <summary>The lines of standard error, without empty ones.</summary>
+    public IReadOnlyList<string> ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";
+}
