@@ -12,7 +12,7 @@ public sealed class BlackholeTests(RedisFixture redis) : IClassFixture<RedisFixt
     [Fact(Timeout = 90_000)]
     public async Task ExecuteAsync_Blackholed_TimesOutDeclaresDeadAndRecoversAfterHeal()
     {
-        await using var proxy = await FaultProxy.StartAsync(redis.Server.Host, redis.Server.Port);
+        await using var proxy = await redis.StartProxyAsync();
         await using var client = await ConnectAsync(proxy, heartbeat: null);
 
         proxy.Blackhole();
@@ -33,7 +33,7 @@ public sealed class BlackholeTests(RedisFixture redis) : IClassFixture<RedisFixt
     [Fact(Timeout = 90_000)]
     public async Task Heartbeat_IdleBlackholedConnection_IsDetectedAndReplaced()
     {
-        await using var proxy = await FaultProxy.StartAsync(redis.Server.Host, redis.Server.Port);
+        await using var proxy = await redis.StartProxyAsync();
         await using var client = await ConnectAsync(proxy, heartbeat: TimeSpan.FromMilliseconds(200));
 
         // No command is issued: only the heartbeat can notice the partition.

@@ -32,7 +32,7 @@ public sealed class CancellationTests(RedisFixture redis) : IClassFixture<RedisF
     public async Task ExecuteAsync_TimedOutWhileRepliesStillArrive_KeepsSlotAndConnection()
     {
         var prefix = redis.NewPrefix();
-        await using var proxy = await FaultProxy.StartAsync(redis.Server.Host, redis.Server.Port);
+        await using var proxy = await redis.StartProxyAsync();
         await using var client = await ClientOptions.ConnectAsync(proxy.Port);
         var connectionId = await client.ExecuteAsync(new RedisCommand("CLIENT", "ID"), RespParsers.Int64);
         var big = new string('b', 64 * 1024);

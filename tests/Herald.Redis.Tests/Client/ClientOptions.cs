@@ -1,4 +1,5 @@
 using System.Globalization;
+using Herald.TestKit;
 
 namespace Herald.Redis.Tests.Client;
 
@@ -27,4 +28,7 @@ internal static class ClientOptions
 
     public static ValueTask<RedisClient> ConnectAsync(int port, Action<RedisOptions>? configure = null) =>
         RedisClient.ConnectAsync(For(port, configure));
+
+    /// <summary>A fault proxy in front of the fixture's server.</summary>
+    public static Task<FaultProxy> StartProxyAsync(this RedisFixture fixture) => FaultProxy.StartAsync(fixture.Server.Host, fixture.Server.Port);
 }

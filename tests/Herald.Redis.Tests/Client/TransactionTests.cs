@@ -82,7 +82,7 @@ public sealed class TransactionTests(RedisFixture redis) : IClassFixture<RedisFi
         var prefix = redis.NewPrefix();
         var key = prefix + "watched";
         await using var admin = await ClientOptions.ConnectAsync(redis.Url, static o => o.ClientName = "admin");
-        await using var proxy = await FaultProxy.StartAsync(redis.Server.Host, redis.Server.Port);
+        await using var proxy = await redis.StartProxyAsync();
         await using var client = await ClientOptions.ConnectAsync(proxy.Port, o => o.ClientName = prefix);
         await client.ExecuteAsync(new RedisCommand("SET", key, "original").WithKey(), RespParsers.String);
         var transaction = client.CreateTransaction();
