@@ -46,7 +46,7 @@ public static class RespParsers
     public static RespReplyParser<byte[]?> Bytes { get; } = static reply => reply.AsBytes();
 
     /// <summary>The payload of a bulk string without copying (null for nil).</summary>
-    public static RespReplyParser<ReadOnlyMemory<byte>?> Memory { get; } = static reply => reply.IsNull ? null : reply.Bytes;
+    public static RespReplyParser<ReadOnlyMemory<byte>?> Memory { get; } = static reply => reply.IsNull ? (ReadOnlyMemory<byte>?)null : reply.Bytes;
 
     /// <summary>Any reply, ignored.</summary>
     public static RespReplyParser<bool> Ignore { get; } = static _ => true;

@@ -56,7 +56,7 @@ internal static class RespRequestWriter
     public static void WriteBulkString(IBufferWriter<byte> output, double value) =>
         WriteBulkString(output, RedisArg.FormatDouble(value));
 
-    private static void WriteHeader(IBufferWriter<byte> output, byte marker, long value)
+    internal static void WriteHeader(IBufferWriter<byte> output, byte marker, long value)
     {
         var span = output.GetSpan(MaxHeaderLength);
         output.Advance(Header(span, marker, value));

@@ -57,6 +57,13 @@ internal sealed class NodeConnection : IAsyncDisposable
     public ValueTask<T> ExecuteAsync<T>(in RedisCommand command, RespReplyParser<T> parser, CancellationToken cancellationToken)
     {
         var pending = Rent(command, parser, cancellationToken);
+        if (pending.IsCompleted)
+        {
+            // The token was cancelled before the call: nothing is sent.
+            pending.ReleaseTransport();
+            return pending.AsValueTask();
+        }
+
         var connection = Current;
         if (connection is null || !connection.TryEnqueue(command, pending))
         {

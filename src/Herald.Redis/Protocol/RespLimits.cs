@@ -21,11 +21,16 @@ public sealed record RespLimits
     /// <summary>Longest header or simple line (simple strings, errors, numbers), in bytes. Default 1 MiB.</summary>
     public int MaxLineLength { get; init; } = 1024 * 1024;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a bound is not positive.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> when a bound is not positive, or so large that a value
+    /// within it could not be held in one array (a map holds twice its pair count).
+    /// </summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBulkLength, 1, nameof(MaxBulkLength));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxBulkLength, Array.MaxLength, nameof(MaxBulkLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAggregateLength, 1, nameof(MaxAggregateLength));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxAggregateLength, Array.MaxLength / 2, nameof(MaxAggregateLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDepth, 1, nameof(MaxDepth));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxLineLength, 16, nameof(MaxLineLength));
     }

@@ -191,9 +191,9 @@ public sealed class RespParser
         switch (line[0])
         {
             case (byte)'+':
-                return payload.SequenceEqual("OK"u8) ? RespValue.Ok : RespValue.FromBytes(RespType.SimpleString, payload.ToArray());
+                return payload.SequenceEqual("OK"u8) ? RespValue.Ok : SimpleLine(RespType.SimpleString, payload);
             case (byte)'-':
-                return RespValue.FromBytes(RespType.SimpleError, payload.ToArray());
+                return SimpleLine(RespType.SimpleError, payload);
             case (byte)':':
                 return RespValue.Integer(ParseInteger(payload, "integer"));
             case (byte)'_':
@@ -243,6 +243,11 @@ public sealed class RespParser
                 throw Malformed($"unknown type marker 0x{line[0]:x2}");
         }
     }
+
+    private static RespValue SimpleLine(RespType type, ReadOnlySpan<byte> payload) =>
+        payload.Contains((byte)'\r')
+            ? throw Malformed("a simple string or error contains a CR")
+            : RespValue.FromBytes(type, payload.ToArray());
 
     private RespValue? StartBulk(RespType type, ReadOnlySpan<byte> payload)
     {
@@ -515,10 +520,12 @@ public sealed class RespParser
 
     private static long ParseInteger(ReadOnlySpan<byte> text, string what)
     {
-        // Utf8Parser accepts a leading '-' but not '+'; RESP integers may carry either.
-        var digits = text.Length > 0 && text[0] == (byte)'+' ? text[1..] : text;
-        if (digits.IsEmpty || !Utf8Parser.TryParse(digits, out long value, out var used) || used != digits.Length
-            || (digits[0] == (byte)'-' && text[0] == (byte)'+'))
+        // RESP integers may carry one sign, '+' or '-'. Utf8Parser takes either too, so a '+' stripped here
+        // must not be followed by a second sign that Utf8Parser would accept (":++5", ":+-5").
+        var plus = text.Length > 0 && text[0] == (byte)'+';
+        var digits = plus ? text[1..] : text;
+        if (digits.IsEmpty || (plus && digits[0] is (byte)'+' or (byte)'-')
+            || !Utf8Parser.TryParse(digits, out long value, out var used) || used != digits.Length)
         {
             throw Malformed($"a {what} is not a decimal integer");
         }

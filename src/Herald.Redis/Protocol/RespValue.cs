@@ -11,6 +11,8 @@ namespace Herald.Redis.Protocol;
 /// </summary>
 public sealed class RespValue
 {
+    private const double TwoToThe63 = 9223372036854775808.0;
+
     private static readonly RespValue[] s_noItems = [];
     private static readonly RespValue[] s_smallIntegers = CreateSmallIntegers();
 
@@ -170,7 +172,8 @@ public sealed class RespValue
             case RespType.SimpleString or RespType.BulkString or RespType.BigNumber or RespType.VerbatimString
                 when long.TryParse(_bytes, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed):
                 return parsed;
-            case RespType.Double when _double == Math.Floor(_double) && _double is >= long.MinValue and <= long.MaxValue:
+            // (double)long.MaxValue rounds up to 2^63, which is out of range: the upper bound must be exclusive.
+            case RespType.Double when _double == Math.Floor(_double) && _double is >= -TwoToThe63 and < TwoToThe63:
                 return (long)_double;
             default:
                 throw Cannot("an integer");
@@ -218,7 +221,8 @@ public sealed class RespValue
     {
         RespType.Integer => _integer,
         RespType.BigNumber or RespType.BulkString or RespType.SimpleString
-            => BigInteger.Parse(Encoding.ASCII.GetString(_bytes!), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
+            when BigInteger.TryParse(Encoding.ASCII.GetString(_bytes!), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed)
+            => parsed,
         _ => throw Cannot("a big number"),
     };
 

@@ -1,0 +1,567 @@
+using System.Threading.Channels;
+using Herald.Codecs;
+using Herald.Diagnostics;
+using Herald.Retry;
+using Herald.Timeouts;
+using Herald.Transports;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Consuming;
+
+/// <summary>
+/// A running consumer of one destination. Prefetch is bounded by credits: a message holds one from the
+/// moment it is received until it is acknowledged, retried or dead-lettered, so memory stays flat
+/// whatever the backlog. Workers run the middleware pipeline; acknowledgements are batched. Dispose (or
+/// <see cref="StopAsync"/>) to stop: fetching stops, in-flight messages finish within the stop timeout,
+/// and received-but-unstarted messages are handed back for prompt redelivery.
+/// </summary>
+public sealed class Consumer : IAsyncDisposable
+{
+    private readonly Func<CancellationToken, ValueTask<ITransportReceiver>> _createReceiver;
+    private readonly HandlerRegistry _handlers;
+    private readonly MessageCodec _codec;
+    private readonly ConsumerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Func<CancellationToken, ValueTask<bool>>? _isPausedRemotely;
+    private readonly Func<Delivery, Exception?>? _authorize;
+    private readonly SemaphoreSlim _credits;
+    private readonly Channel<Delivery>[] _lanes;
+    private readonly Channel<Delivery> _acks = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopFetching = new();
+    private readonly CancellationTokenSource _abortHandlers = new();
+    private readonly ConsumeDelegate _pipeline;
+    private readonly Lock _receiverLock = new();
+    private ITransportReceiver _receiver = null!;
+    private Task _fetchLoop = Task.CompletedTask;
+    private Task[] _workers = [];
+    private Task _ackLoop = Task.CompletedTask;
+    private Task _maintenanceLoop = Task.CompletedTask;
+    private volatile bool _stopping;
+    private volatile bool _pausedLocally;
+    private volatile bool _pausedRemotely;
+    private long _pausedUntil;
+    private long _lastProgress;
+    private long _lastReceived;
+    private int _inFlight;
+    private int _stopped;
+
+    internal Consumer(
+        Destination destination,
+        ConsumerOptions options,
+        HandlerRegistry handlers,
+        IReadOnlyList<IConsumeMiddleware> middleware,
+        MessageCodec codec,
+        Func<CancellationToken, ValueTask<ITransportReceiver>> createReceiver,
+        TimeProvider time,
+        ILogger logger,
+        Func<CancellationToken, ValueTask<bool>>? isPausedRemotely = null,
+        Func<Delivery, Exception?>? authorize = null)
+    {
+        Destination = destination;
+        _options = options;
+        _handlers = handlers;
+        _codec = codec;
+        _createReceiver = createReceiver;
+        _time = time;
+        _logger = logger;
+        _isPausedRemotely = isPausedRemotely;
+        _authorize = authorize;
+        Group = options.Group;
+        Name = options.ResolveConsumerName();
+        _credits = new SemaphoreSlim(options.Prefetch, options.Prefetch);
+        var laneCount = options.OrderByKey ? options.Concurrency : 1;
+        _lanes = new Channel<Delivery>[laneCount];
+        for (var i = 0; i < laneCount; i++)
+        {
+            _lanes[i] = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = options.OrderByKey });
+        }
+
+        _pipeline = BuildPipeline(middleware);
+        _lastProgress = time.GetTimestamp();
+    }
+
+    /// <summary>The destination consumed.</summary>
+    public Destination Destination { get; }
+
+    /// <summary>The consumer group.</summary>
+    public string Group { get; }
+
+    /// <summary>This consumer's name in the group.</summary>
+    public string Name { get; }
+
+    /// <summary>Running totals.</summary>
+    public ConsumerStatistics Statistics { get; } = new();
+
+    /// <summary>Messages received and not yet finished.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The current state.</summary>
+    public ConsumerState State => Volatile.Read(ref _stopped) != 0 ? ConsumerState.Stopped
+        : _stopping ? ConsumerState.Stopping
+        : IsPaused ? ConsumerState.Paused
+        : ConsumerState.Running;
+
+    /// <summary>Number of times the watchdog replaced a stalled receiver.</summary>
+    public int Recoveries { get; private set; }
+
+    private bool IsPaused => _pausedLocally || _pausedRemotely || _time.GetTimestamp() < Volatile.Read(ref _pausedUntil);
+
+    /// <summary>Stops fetching until <see cref="Resume"/>; in-flight messages finish.</summary>
+    public void Pause() => _pausedLocally = true;
+
+    /// <summary>Resumes fetching after <see cref="Pause"/>.</summary>
+    public void Resume() => _pausedLocally = false;
+
+    /// <summary>Whether the consumer makes progress (see <see cref="ConsumerHealth"/>).</summary>
+    public ConsumerHealth CheckHealth()
+    {
+        var since = _time.GetElapsedTime(Volatile.Read(ref _lastProgress));
+        var inFlight = InFlight;
+        if (State == ConsumerState.Stopped)
+        {
+            return new(false, "The consumer is stopped.", since, inFlight);
+        }
+
+        if (IsPaused)
+        {
+            return new(true, "Paused.", since, inFlight);
+        }
+
+        var waiting = inFlight > 0 || _time.GetElapsedTime(Volatile.Read(ref _lastReceived)) < _options.LivenessThreshold;
+        return waiting && since > _options.LivenessThreshold
+            ? new(false, $"Work is waiting and nothing was finished for {since.TotalSeconds:F0} s ({inFlight} in flight).", since, inFlight)
+            : new(true, inFlight > 0 ? $"Processing ({inFlight} in flight)." : "Idle.", since, inFlight);
+    }
+
+    /// <summary>Stops gracefully within <see cref="ConsumerOptions.StopTimeout"/>.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_stopping)
+        {
+            await WaitStoppedAsync().ConfigureAwait(false);
+            return;
+        }
+
+        _stopping = true;
+        await _stopFetching.CancelAsync().ConfigureAwait(false);
+        await IgnoreCancellation(_fetchLoop).ConfigureAwait(false);
+        await IgnoreCancellation(_maintenanceLoop).ConfigureAwait(false);
+
+        // In-flight handlers get until the stop timeout; then their tokens are cancelled.
+        var workers = Task.WhenAll(_workers);
+        try
+        {
+            await workers.WaitAsync(_options.StopTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+        {
+            await _abortHandlers.CancelAsync().ConfigureAwait(false);
+            await IgnoreCancellation(workers).ConfigureAwait(false);
+        }
+
+        // What was received but never started goes back for redelivery now, not after the visibility timeout.
+        var unstarted = new List<Delivery>();
+        foreach (var lane in _lanes)
+        {
+            lane.Writer.TryComplete();
+            while (lane.Reader.TryRead(out var delivery))
+            {
+                unstarted.Add(delivery);
+            }
+        }
+
+        _acks.Writer.TryComplete();
+        await IgnoreCancellation(_ackLoop).ConfigureAwait(false);
+        if (unstarted.Count > 0)
+        {
+            try
+            {
+                await _receiver.ReleaseAsync(unstarted, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                ConsumerLog.ReleaseFailed(_logger, Destination, unstarted.Count, exception);
+            }
+        }
+
+        await _receiver.DisposeAsync().ConfigureAwait(false);
+        Volatile.Write(ref _stopped, 1);
+        ConsumerLog.Stopped(_logger, Destination, Group, Name, Statistics.Processed);
+    }
+
+    /// <summary>Stops gracefully.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopFetching.Dispose();
+        _abortHandlers.Dispose();
+        _credits.Dispose();
+    }
+
+    internal async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _receiver = await _createReceiver(cancellationToken).ConfigureAwait(false);
+        _ackLoop = Task.Run(AckLoopAsync, CancellationToken.None);
+        _workers = new Task[_options.Concurrency];
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            var lane = _lanes[_options.OrderByKey ? i : 0];
+            _workers[i] = Task.Run(() => WorkerLoopAsync(lane), CancellationToken.None);
+        }
+
+        _fetchLoop = Task.Run(FetchLoopAsync, CancellationToken.None);
+        _maintenanceLoop = Task.Run(MaintenanceLoopAsync, CancellationToken.None);
+        ConsumerLog.Started(_logger, Destination, Group, Name, _options.Concurrency, _options.Prefetch);
+    }
+
+    internal void PauseFor(TimeSpan duration) =>
+        Volatile.Write(ref _pausedUntil, _time.GetTimestamp() + (long)(duration.TotalSeconds * _time.TimestampFrequency));
+
+    private async Task FetchLoopAsync()
+    {
+        var token = _stopFetching.Token;
+        var buffer = new List<Delivery>(_options.EffectiveBatch);
+        var failures = 0;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                if (IsPaused)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), _time, token).ConfigureAwait(false);
+                    continue;
+                }
+
+                var granted = await TakeCreditsAsync(token).ConfigureAwait(false);
+                buffer.Clear();
+                try
+                {
+                    await CurrentReceiver.ReceiveAsync(buffer, granted, token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Credits not used by this read go back; the ones used travel with the messages.
+                    if (granted > buffer.Count)
+                    {
+                        _credits.Release(granted - buffer.Count);
+                    }
+                }
+
+                Dispatch(buffer);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Redis down, a lost connection: the client reconnects; back off so a long outage is not a hot loop.
+                failures++;
+                ConsumerLog.FetchFailed(_logger, Destination, Group, failures, exception);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 50 * (1 << Math.Min(failures, 7)))), _time, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private ITransportReceiver CurrentReceiver
+    {
+        get
+        {
+            lock (_receiverLock)
+            {
+                return _receiver;
+            }
+        }
+    }
+
+    // Waits for one credit, then takes what else is free up to a batch.
+    private async ValueTask<int> TakeCreditsAsync(CancellationToken token)
+    {
+        await _credits.WaitAsync(token).ConfigureAwait(false);
+        var granted = 1;
+        while (granted < _options.EffectiveBatch && _credits.Wait(0, CancellationToken.None))
+        {
+            granted++;
+        }
+
+        return granted;
+    }
+
+    private void Dispatch(List<Delivery> deliveries)
+    {
+        if (deliveries.Count == 0)
+        {
+            return;
+        }
+
+        Statistics.AddReceived(deliveries.Count);
+        Interlocked.Add(ref _inFlight, deliveries.Count);
+        Volatile.Write(ref _lastReceived, _time.GetTimestamp());
+        foreach (var delivery in deliveries)
+        {
+            var lane = _lanes.Length == 1 ? _lanes[0] : _lanes[LaneOf(delivery)];
+            lane.Writer.TryWrite(delivery);
+        }
+    }
+
+    // Messages with one partition key always land in one lane, handled by one worker, in order.
+    private int LaneOf(Delivery delivery)
+    {
+        var key = delivery.Envelope.PartitionKey ?? delivery.Envelope.Id;
+        return (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_lanes.Length);
+    }
+
+    private async Task WorkerLoopAsync(Channel<Delivery> lane)
+    {
+        var reader = lane.Reader;
+        try
+        {
+            while (!_stopping && await reader.WaitToReadAsync(_stopFetching.Token).ConfigureAwait(false))
+            {
+                while (!_stopping && reader.TryRead(out var delivery))
+                {
+                    try
+                    {
+                        await ProcessAsync(delivery).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _inFlight);
+                        _credits.Release();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping)
+        {
+            // Stopping: what is left in the lane is handed back by StopAsync.
+        }
+    }
+
+    private async Task ProcessAsync(Delivery delivery)
+    {
+        var context = new ConsumeContext(delivery, Group, Name, _abortHandlers.Token);
+        Exception? failure = null;
+        try
+        {
+            var binding = _handlers.Resolve(delivery.Envelope.Type, Destination);
+            context.MessageType = binding.MessageType;
+            context.Handler = binding.Invoke;
+            if (_authorize?.Invoke(delivery) is { } denied)
+            {
+                throw denied;
+            }
+
+            context.Message = _codec.Decode(delivery.Envelope, binding.MessageType);
+            await _pipeline(context).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            failure = exception;
+        }
+
+        try
+        {
+            if (failure is null)
+            {
+                if (context.Skipped)
+                {
+                    Statistics.AddSkipped();
+                }
+                else
+                {
+                    Statistics.AddProcessed();
+                }
+
+                Volatile.Write(ref _lastProgress, _time.GetTimestamp());
+                _acks.Writer.TryWrite(delivery);
+                return;
+            }
+
+            await HandleFailureAsync(delivery, failure).ConfigureAwait(false);
+            Volatile.Write(ref _lastProgress, _time.GetTimestamp());
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The retry or dead-letter write failed (Redis down). The message is still pending in Redis
+            // and will be reclaimed after the visibility timeout: nothing is lost.
+            ConsumerLog.OutcomeFailed(_logger, Destination, delivery.Envelope.Id, exception);
+        }
+    }
+
+    private async Task HandleFailureAsync(Delivery delivery, Exception failure)
+    {
+        Statistics.AddFailed();
+        var reason = Classify(failure);
+        var attempts = delivery.Attempt;
+        var tags = HeraldDiagnostics.Tags(Destination, Group, delivery.Envelope.Type);
+        if (reason is null && _receiver.IsReliable && attempts < _options.Retry.MaxDeliveries)
+        {
+            var delay = failure is Polly.CircuitBreaker.BrokenCircuitException broken && broken.RetryAfter is { } after
+                ? after
+                : _options.Retry.DelayFor(attempts);
+            ConsumerLog.RetryScheduled(_logger, Destination, delivery.Envelope.Id, attempts, delay, failure.Message);
+            await CurrentReceiver.RetryLaterAsync(delivery, delay, CancellationToken.None).ConfigureAwait(false);
+            Statistics.AddRetried();
+            HeraldDiagnostics.Retried.Add(1, tags);
+            return;
+        }
+
+        var finalReason = reason ?? (failure is HandlerTimeoutException ? DeadLetterReason.TimedOut : DeadLetterReason.HandlerFailed);
+        ConsumerLog.DeadLettered(_logger, Destination, delivery.Envelope.Id, finalReason, attempts, failure.Message);
+        await CurrentReceiver.DeadLetterAsync(delivery, DeadLetterInfo.From(finalReason, failure, attempts), CancellationToken.None).ConfigureAwait(false);
+        Statistics.AddDeadLettered();
+        HeraldDiagnostics.DeadLettered.Add(1, tags);
+    }
+
+    // Failures no retry can fix go straight to the dead-letter store.
+    private static DeadLetterReason? Classify(Exception failure) => failure switch
+    {
+        MessageDecodeException => DeadLetterReason.Undecodable,
+        MessageValidationException => DeadLetterReason.Invalid,
+        MessageTooLargeException => DeadLetterReason.TooLarge,
+        DestinationAccessDeniedException => DeadLetterReason.Unauthorized,
+        NoHandlerException => DeadLetterReason.NoHandler,
+        _ => null,
+    };
+
+    private async Task AckLoopAsync()
+    {
+        var reader = _acks.Reader;
+        var batch = new List<Delivery>(512);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < 512 && reader.TryRead(out var delivery))
+            {
+                batch.Add(delivery);
+            }
+
+            try
+            {
+                await CurrentReceiver.AcknowledgeAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                HeraldDiagnostics.Acknowledged.Add(batch.Count, HeraldDiagnostics.Tags(Destination, Group));
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Unacknowledged messages stay pending and come back after the visibility timeout:
+                // handled twice rather than lost (at least once).
+                ConsumerLog.AckFailed(_logger, Destination, batch.Count, exception);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task MaintenanceLoopAsync()
+    {
+        var token = _stopFetching.Token;
+        var period = TimeSpan.FromTicks(Math.Clamp(_options.VisibilityTimeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(1).Ticks));
+        var reclaimed = new List<Delivery>();
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, _time, token).ConfigureAwait(false);
+                if (_isPausedRemotely is not null)
+                {
+                    _pausedRemotely = await _isPausedRemotely(token).ConfigureAwait(false);
+                }
+
+                await RecoverIfStalledAsync(token).ConfigureAwait(false);
+                var free = 0;
+                while (free < _options.EffectiveBatch && _credits.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
+
+                reclaimed.Clear();
+                try
+                {
+                    await CurrentReceiver.MaintainAsync(reclaimed, IsPaused ? 0 : free, token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (free - reclaimed.Count > 0)
+                    {
+                        _credits.Release(free - reclaimed.Count);
+                    }
+                }
+
+                Dispatch(reclaimed);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                ConsumerLog.MaintenanceFailed(_logger, Destination, exception);
+            }
+        }
+    }
+
+    // Liveness proves consumption: work waiting and nothing finished means a stuck receiver; replace it.
+    private async Task RecoverIfStalledAsync(CancellationToken token)
+    {
+        var health = CheckHealth();
+        if (health.IsHealthy || _stopping)
+        {
+            return;
+        }
+
+        ConsumerLog.Stalled(_logger, Destination, Group, Name, health.Description);
+        var replacement = await _createReceiver(token).ConfigureAwait(false);
+        ITransportReceiver old;
+        lock (_receiverLock)
+        {
+            old = _receiver;
+            _receiver = replacement;
+        }
+
+        Recoveries++;
+        Volatile.Write(ref _lastProgress, _time.GetTimestamp());
+        await old.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static ConsumeDelegate BuildPipeline(IReadOnlyList<IConsumeMiddleware> middleware)
+    {
+        ConsumeDelegate next = static context => context.Handler!(context, context.CancellationToken);
+        for (var i = middleware.Count - 1; i >= 0; i--)
+        {
+            var step = middleware[i];
+            var following = next;
+            next = context => step.InvokeAsync(context, following);
+        }
+
+        return next;
+    }
+
+    private async Task WaitStoppedAsync()
+    {
+        while (Volatile.Read(ref _stopped) == 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _time).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Expected while stopping.
+        }
+    }
+}

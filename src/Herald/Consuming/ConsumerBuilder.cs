@@ -1,0 +1,166 @@
+using Herald.CircuitBreaker;
+using Herald.Deduplication;
+using Herald.Diagnostics;
+using Herald.Redis.Commands;
+using Herald.Retry;
+using Herald.Security;
+using Herald.Timeouts;
+using Herald.Transports;
+using Herald.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Consuming;
+
+/// <summary>
+/// Configures a consumer: handlers by message type, extra middleware, then <see cref="StartAsync"/>.
+/// The pipeline runs tracing → metrics → validation → deduplication → timeout → retry → circuit
+/// breaker → your middleware → handler.
+/// </summary>
+public sealed class ConsumerBuilder
+{
+    private readonly HeraldClient _client;
+    private readonly Destination _destination;
+    private readonly HandlerRegistry _handlers = new();
+    private readonly List<IConsumeMiddleware> _middleware = [];
+
+    internal ConsumerBuilder(HeraldClient client, Destination destination, ConsumerOptions options)
+    {
+        _client = client;
+        _destination = destination;
+        Options = options;
+    }
+
+    /// <summary>The options of the consumer being built.</summary>
+    public ConsumerOptions Options { get; }
+
+    /// <summary>Handles messages of <typeparamref name="T"/> (wire type from <c>[HeraldMessage]</c> or the type name, or <paramref name="type"/>).</summary>
+    public ConsumerBuilder Handle<T>(Func<MessageContext<T>, CancellationToken, ValueTask> handler, string? type = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _handlers.Add(HandlerRegistry.Bind(type, handler));
+        return this;
+    }
+
+    /// <summary>Handles messages of <typeparamref name="T"/> with <paramref name="handler"/>.</summary>
+    public ConsumerBuilder Handle<T>(IMessageHandler<T> handler, string? type = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Handle<T>(handler.HandleAsync, type);
+    }
+
+    /// <summary>Handles every message no typed handler claims, as its serialised bytes (after decryption and decompression).</summary>
+    public ConsumerBuilder HandleAny(Func<MessageContext<ReadOnlyMemory<byte>>, CancellationToken, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _handlers.SetFallback(HandlerRegistry.Bind("*", handler));
+        return this;
+    }
+
+    /// <summary>Adds a middleware step just before the handler.</summary>
+    public ConsumerBuilder Use(IConsumeMiddleware middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        _middleware.Add(middleware);
+        return this;
+    }
+
+    /// <summary>Validates the options and starts consuming.</summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="InvalidOperationException">No handler is registered.</exception>
+    /// <exception cref="DestinationAccessDeniedException">This client's role may not consume the destination.</exception>
+    public async Task<Consumer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        Options.Validate();
+        if (_handlers.Count == 0)
+        {
+            throw new InvalidOperationException($"Register at least one handler for {_destination} before starting.");
+        }
+
+        var options = _client.Options;
+        _client.Authorize("consume", _destination, options.Access?.CanConsume(options.Role, _destination));
+        var transport = _client.TransportFor(_destination);
+        var time = _client.Time;
+        Consumer? consumer = null;
+        var pipeline = new List<IConsumeMiddleware> { new TracingMiddleware(), new MetricsMiddleware(time) };
+        if (Options.ValidateMessages)
+        {
+            pipeline.Add(new ValidationMiddleware());
+        }
+
+        if (Options.DeduplicationWindow is { } window && _client.Redis is { } redis)
+        {
+            var claim = Options.HandlerTimeout == Timeout.InfiniteTimeSpan ? Options.VisibilityTimeout : Options.HandlerTimeout * 2;
+            pipeline.Add(new DeduplicationMiddleware(redis, _client.Keys, window, claim));
+        }
+
+        if (Options.HandlerTimeout != Timeout.InfiniteTimeSpan)
+        {
+            pipeline.Add(new TimeoutMiddleware(Options.HandlerTimeout, time));
+        }
+
+        if (Options.Retry.InProcessRetries > 0)
+        {
+            pipeline.Add(new RetryMiddleware(Options.Retry, time));
+        }
+
+        if (Options.CircuitBreaker is { } breaker)
+        {
+            pipeline.Add(new CircuitBreakerMiddleware(breaker, time, duration => consumer?.PauseFor(duration)));
+        }
+
+        pipeline.AddRange(_middleware);
+        var receiverOptions = new ReceiverOptions
+        {
+            BatchSize = Options.EffectiveBatch,
+            BlockTime = Options.BlockTime,
+            VisibilityTimeout = Options.VisibilityTimeout,
+            StartFrom = Options.StartFrom,
+            MaxDeliveries = Options.Retry.MaxDeliveries,
+        };
+        var name = Options.ResolveConsumerName();
+        Options.ConsumerName = name;
+        consumer = new Consumer(
+            _destination,
+            Options,
+            _handlers,
+            pipeline,
+            _client.Codec,
+            token => transport.CreateReceiverAsync(_destination, Options.Group, name, receiverOptions, token),
+            time,
+            _client.LoggerFactory.CreateLogger("Herald.Consumer"),
+            PausedRemotely(),
+            Authorizer());
+        await consumer.StartAsync(cancellationToken).ConfigureAwait(false);
+        _client.Track(consumer);
+        return consumer;
+    }
+
+    // A pause set through the Inspector or the CLI applies to every worker of the group.
+    private Func<CancellationToken, ValueTask<bool>>? PausedRemotely()
+    {
+        if (_client.Redis is not { } redis)
+        {
+            return null;
+        }
+
+        var key = _client.Keys.Paused(_destination.Name);
+        var group = Options.Group;
+        return token => redis.HashExistsAsync(key, group, token);
+    }
+
+    // A message stamped with a role that may not publish here is refused, whoever wrote it to Redis.
+    private Func<Delivery, Exception?>? Authorizer()
+    {
+        if (_client.Options.Access is not { } rules)
+        {
+            return null;
+        }
+
+        var destination = _destination;
+        return delivery =>
+        {
+            delivery.Envelope.Headers.TryGetValue(AccessRules.RoleHeader, out var role);
+            return rules.CanPublish(role, destination) ? null : new DestinationAccessDeniedException(role ?? "(none)", "publish", destination.ToString());
+        };
+    }
+}

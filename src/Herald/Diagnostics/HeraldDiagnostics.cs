@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Herald.Diagnostics;
+
+/// <summary>
+/// Herald's <c>Meter("Herald")</c> and <c>ActivitySource("Herald")</c>, named after the OpenTelemetry
+/// messaging conventions (<c>messaging.system=redis</c>, <c>messaging.destination.name</c>, <c>messaging.operation</c>).
+/// </summary>
+public static class HeraldDiagnostics
+{
+    /// <summary>The meter and activity source name.</summary>
+    public const string Name = "Herald";
+
+    private static readonly string? s_version = typeof(HeraldDiagnostics).Assembly.GetName().Version?.ToString(3);
+
+    /// <summary>The activity source for producer and consumer spans.</summary>
+    public static ActivitySource ActivitySource { get; } = new(Name, s_version);
+
+    /// <summary>The meter behind every Herald instrument.</summary>
+    public static Meter Meter { get; } = new(Name, s_version);
+
+    internal static Counter<long> Published { get; } = Meter.CreateCounter<long>("herald.messages.published", "{message}", "Messages published.");
+
+    internal static Counter<long> Delivered { get; } = Meter.CreateCounter<long>("herald.messages.delivered", "{message}", "Messages handed to a handler.");
+
+    internal static Counter<long> Acknowledged { get; } = Meter.CreateCounter<long>("herald.messages.acked", "{message}", "Messages handled and acknowledged.");
+
+    internal static Counter<long> Failed { get; } = Meter.CreateCounter<long>("herald.messages.failed", "{message}", "Handler attempts that failed.");
+
+    internal static Counter<long> Retried { get; } = Meter.CreateCounter<long>("herald.messages.retried", "{message}", "Messages scheduled for a delayed retry.");
+
+    internal static Counter<long> DeadLettered { get; } = Meter.CreateCounter<long>("herald.messages.dead_lettered", "{message}", "Messages moved to the dead-letter store.");
+
+    internal static Histogram<double> ProcessingDuration { get; } = Meter.CreateHistogram<double>(
+        "herald.message.processing.duration", "s", "Handler time per message.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30] });
+
+    internal static Histogram<double> EndToEndLatency { get; } = Meter.CreateHistogram<double>(
+        "herald.message.latency", "s", "From publish to the end of handling.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300] });
+
+    internal static TagList Tags(Destination destination, string? group = null, string? messageType = null, string? outcome = null)
+    {
+        var tags = new TagList
+        {
+            { "messaging.system", "redis" },
+            { "messaging.destination.name", destination.Name },
+            { "herald.destination.kind", destination.Kind.ToString().ToLowerInvariant() },
+        };
+        if (group is not null)
+        {
+            tags.Add("messaging.consumer.group.name", group);
+        }
+
+        if (!string.IsNullOrEmpty(messageType))
+        {
+            tags.Add("herald.message.type", messageType);
+        }
+
+        if (outcome is not null)
+        {
+            tags.Add("herald.outcome", outcome);
+        }
+
+        return tags;
+    }
+}

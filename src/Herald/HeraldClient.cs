@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using Herald.Codecs;
+using Herald.Consuming;
+using Herald.Diagnostics;
+using Herald.Keys;
+using Herald.Messages;
+using Herald.Redis;
+using Herald.Security;
+using Herald.Transports;
+using Herald.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Herald;
+
+/// <summary>
+/// The bus: publish to channels, streams and queues, and start consumers. Immutable and thread-safe once
+/// built (<see cref="CreateBuilder"/>); dispose it to stop its consumers and close its connections.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var bus = await HeraldClient.CreateBuilder().UseRedis("redis://localhost").BuildAsync();
+/// await bus.PublishAsync(Destination.Stream("orders"), new OrderPlaced("A-1", 42m));
+/// await using var consumer = await bus.Consume(Destination.Stream("orders"), o => o.Group = "billing")
+///     .Handle&lt;OrderPlaced&gt;((message, ct) => Bill(message.Message, ct))
+///     .StartAsync();
+/// </code>
+/// </example>
+public sealed class HeraldClient : IAsyncDisposable
+{
+    private readonly Dictionary<DestinationKind, ITransport> _transports;
+    private readonly List<Consumer> _consumers = [];
+    private readonly Lock _consumersLock = new();
+    private readonly RedisClient? _ownedRedis;
+    private int _disposed;
+
+    internal HeraldClient(HeraldOptions options, RedisClient? redis, bool ownsRedis, IEnumerable<ITransport> transports)
+    {
+        Options = options;
+        Redis = redis;
+        _ownedRedis = ownsRedis ? redis : null;
+        Keys = new KeySchema(options.KeyPrefix);
+        Codec = new MessageCodec(options.Codecs);
+        Time = options.TimeProvider;
+        LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        _transports = [];
+        foreach (var transport in transports)
+        {
+            foreach (var kind in transport.Kinds)
+            {
+                _transports[kind] = transport;
+            }
+        }
+    }
+
+    /// <summary>The options this client was built with.</summary>
+    public HeraldOptions Options { get; }
+
+    /// <summary>The Redis client underneath (null for the in-memory transport).</summary>
+    public RedisClient? Redis { get; }
+
+    /// <summary>The key schema.</summary>
+    public KeySchema Keys { get; }
+
+    /// <summary>The codec pipeline.</summary>
+    public MessageCodec Codec { get; }
+
+    /// <summary>The consumers started by this client and not yet stopped.</summary>
+    public IReadOnlyList<Consumer> Consumers
+    {
+        get
+        {
+            lock (_consumersLock)
+            {
+                return [.. _consumers];
+            }
+        }
+    }
+
+    internal TimeProvider Time { get; }
+
+    internal ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Starts building a client.</summary>
+    public static HeraldClientBuilder CreateBuilder() => new();
+
+    /// <summary>Publishes one message.</summary>
+    /// <exception cref="MessageValidationException">The message fails its DataAnnotations rules.</exception>
+    /// <exception cref="MessageTooLargeException">The encoded message exceeds the maximum size.</exception>
+    /// <exception cref="DestinationAccessDeniedException">This client's role may not publish there.</exception>
+    public async ValueTask<PublishResult> PublishAsync<T>(Destination destination, T message, PublishOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var results = await PublishBatchAsync(destination, [new OutgoingMessage<T>(message, options)], cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>Publishes messages in one round trip (where the pattern allows); results in input order.</summary>
+    public async ValueTask<IReadOnlyList<PublishResult>> PublishBatchAsync<T>(Destination destination, IReadOnlyList<OutgoingMessage<T>> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (destination.Kind == DestinationKind.Pattern)
+        {
+            throw new ArgumentException("Patterns are for consuming; publish to a channel.", nameof(destination));
+        }
+
+        Authorize("publish", destination, Options.Access?.CanPublish(Options.Role, destination));
+        var transport = TransportFor(destination);
+        using var activity = HeraldDiagnostics.ActivitySource.StartActivity($"publish {destination.Name}", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "redis");
+        activity?.SetTag("messaging.operation", "publish");
+        activity?.SetTag("messaging.destination.name", destination.Name);
+        activity?.SetTag("messaging.batch.message_count", messages.Count);
+        var envelopes = new OutgoingEnvelope[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var (message, options) = messages[i];
+            envelopes[i] = new OutgoingEnvelope(CreateEnvelope(message, typeof(T), options, activity), options?.Delay, options?.Priority ?? 0);
+        }
+
+        var results = await transport.PublishAsync(destination, envelopes, cancellationToken).ConfigureAwait(false);
+        HeraldDiagnostics.Published.Add(messages.Count, HeraldDiagnostics.Tags(destination, messageType: envelopes.Length > 0 ? envelopes[0].Envelope.Type : null));
+        return results;
+    }
+
+    /// <summary>Publishes messages that share <paramref name="options"/> in one round trip.</summary>
+    public ValueTask<IReadOnlyList<PublishResult>> PublishBatchAsync<T>(Destination destination, IEnumerable<T> messages, PublishOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return PublishBatchAsync(destination, [.. messages.Select(m => new OutgoingMessage<T>(m, options is null ? null : options with { Id = null }))], cancellationToken);
+    }
+
+    /// <summary>Starts configuring a consumer of <paramref name="destination"/>; register handlers, then <see cref="ConsumerBuilder.StartAsync"/>.</summary>
+    public ConsumerBuilder Consume(Destination destination, Action<ConsumerOptions>? configure = null)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var options = new ConsumerOptions();
+        configure?.Invoke(options);
+        return new ConsumerBuilder(this, destination, options);
+    }
+
+    /// <summary>Stops every consumer this client started, then closes the connections it owns.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var consumer in Consumers)
+        {
+            await consumer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var transport in _transports.Values.Distinct())
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_ownedRedis is not null)
+        {
+            await _ownedRedis.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal ITransport TransportFor(Destination destination)
+    {
+        var kind = destination.Kind == DestinationKind.Pattern ? DestinationKind.Channel : destination.Kind;
+        return _transports.TryGetValue(kind, out var transport) && (destination.Kind != DestinationKind.Pattern || transport.Kinds.Contains(DestinationKind.Pattern))
+            ? transport
+            : throw new NotSupportedException($"This client has no transport for {destination.Kind} destinations.");
+    }
+
+    internal void Authorize(string operation, Destination destination, bool? allowed)
+    {
+        if (allowed == false)
+        {
+            throw new DestinationAccessDeniedException(Options.Role ?? "(none)", operation, destination.ToString());
+        }
+    }
+
+    internal void Track(Consumer consumer)
+    {
+        lock (_consumersLock)
+        {
+            _consumers.Add(consumer);
+        }
+    }
+
+    internal void Forget(Consumer consumer)
+    {
+        lock (_consumersLock)
+        {
+            _consumers.Remove(consumer);
+        }
+    }
+
+    private MessageEnvelope CreateEnvelope(object? message, Type type, PublishOptions? options, Activity? activity)
+    {
+        var wireType = options?.Type ?? MessageTypes.NameOf(message?.GetType() ?? type);
+        if (Options.ValidateOnPublish)
+        {
+            MessageValidator.ThrowIfInvalid(message, wireType);
+        }
+
+        var id = options?.Id ?? MessageId.New(Time);
+        var body = Codec.Encode(message, message?.GetType() ?? type, id);
+        var headers = options?.Headers;
+        if (Options.Role is not null)
+        {
+            var stamped = headers is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(headers, StringComparer.Ordinal);
+            stamped[AccessRules.RoleHeader] = Options.Role;
+            headers = stamped;
+        }
+
+        return new MessageEnvelope
+        {
+            Id = id,
+            Type = wireType,
+            Source = Options.Source,
+            Time = Time.GetUtcNow(),
+            DataContentType = body.ContentType,
+            ContentEncoding = body.ContentEncoding,
+            KeyId = body.KeyId,
+            TraceParent = activity?.Id ?? Activity.Current?.Id,
+            PartitionKey = options?.Key,
+            Headers = headers ?? MessageEnvelope.NoHeaders,
+            Data = body.Data,
+        };
+    }
+}

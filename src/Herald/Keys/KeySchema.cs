@@ -1,0 +1,103 @@
+namespace Herald.Keys;
+
+/// <summary>
+/// Builds every Redis key Herald uses: <c>&lt;prefix&gt;:{&lt;tag&gt;}:&lt;part&gt;</c>. The braces are a cluster hash
+/// tag, so all keys of one stream partition or queue live in one slot and every Lua script that touches
+/// them works in a cluster. No key is concatenated anywhere else.
+/// </summary>
+/// <remarks>
+/// A destination's tag is its name; partition <c>p</c> of a partitioned stream has the tag <c>name#p</c>,
+/// so each partition can live on a different cluster node.
+/// </remarks>
+public sealed class KeySchema
+{
+    private static readonly System.Buffers.SearchValues<char> s_reserved = System.Buffers.SearchValues.Create("{}#\r\n ");
+
+    /// <summary>The prefix used when none is configured.</summary>
+    public const string DefaultPrefix = "herald";
+
+    /// <summary>Creates a schema; <paramref name="prefix"/> separates Herald's keys from an application's own.</summary>
+    public KeySchema(string prefix = DefaultPrefix)
+    {
+        ValidatePrefix(prefix);
+        Prefix = prefix;
+    }
+
+    /// <summary>The shared default schema.</summary>
+    public static KeySchema Default { get; } = new();
+
+    /// <summary>The first segment of every key.</summary>
+    public string Prefix { get; }
+
+    /// <summary>The hash tag of a destination or of one partition of it.</summary>
+    public static string Tag(string name, int? partition = null)
+    {
+        ValidateName(name);
+        if (partition is null)
+        {
+            return name;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(partition.Value, nameof(partition));
+        return $"{name}#{partition.Value}";
+    }
+
+    /// <summary>The stream that holds a destination's entries (one partition of it when partitioned).</summary>
+    public string Stream(string name, int? partition = null) => Key(Tag(name, partition), "stream");
+
+    /// <summary>The dead-letter stream next to a stream partition or queue (same slot, so moves are atomic).</summary>
+    public string DeadLetters(string name, int? partition = null) => Key(Tag(name, partition), "dlq");
+
+    /// <summary>Sorted set of messages waiting for a delayed retry, scored by due time (ms).</summary>
+    public string Retries(string name, int? partition = null) => Key(Tag(name, partition), "retry");
+
+    /// <summary>The marker that a message id was processed, for duplicate suppression.</summary>
+    public string Dedup(string name, string group, string messageId) => Key(Tag(name), $"dedup:{group}:{messageId}");
+
+    /// <summary>Hash of paused consumer groups (field: group name) of a destination, shared by every worker.</summary>
+    public string Paused(string name) => Key(Tag(name), "paused");
+
+    /// <summary>The list of a queue at a priority level (0 is the highest and the default).</summary>
+    public string Queue(string name, int priority = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(priority);
+        return Key(Tag(name), priority == 0 ? "queue" : $"queue:{priority}");
+    }
+
+    /// <summary>A consumer's processing list: messages it took from a queue and has not acknowledged.</summary>
+    public string Processing(string name, string consumer)
+    {
+        ValidateName(consumer);
+        return Key(Tag(name), $"processing:{consumer}");
+    }
+
+    /// <summary>Sorted set of a queue's consumers scored by their last heartbeat (ms).</summary>
+    public string QueueConsumers(string name) => Key(Tag(name), "consumers");
+
+    /// <summary>Sorted set of a queue's delayed messages scored by due time (ms).</summary>
+    public string Delayed(string name) => Key(Tag(name), "delayed");
+
+    /// <summary>The registry of every destination Herald has created (a hash: name → kind), for tooling.</summary>
+    public string Destinations() => $"{Prefix}:destinations";
+
+    /// <summary>Throws when <paramref name="name"/> cannot be used inside a key.</summary>
+    public static void ValidateName(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.AsSpan().IndexOfAny(s_reserved) >= 0)
+        {
+            throw new ArgumentException($"'{name}' cannot name a destination: braces, '#', spaces and line breaks are reserved.", nameof(name));
+        }
+    }
+
+    private static void ValidatePrefix(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        if (prefix.AsSpan().IndexOfAny(s_reserved) >= 0)
+        {
+            throw new ArgumentException($"'{prefix}' cannot prefix keys: braces, '#', spaces and line breaks are reserved.", nameof(prefix));
+        }
+    }
+
+    private string Key(string tag, string part) => $"{Prefix}:{{{tag}}}:{part}";
+}

@@ -1,0 +1,433 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Herald.Redis;
+
+namespace Herald.Messages;
+
+/// <summary>
+/// Reads and writes envelopes in Herald's two wire forms (documented in <c>docs/wire-format.md</c>):
+/// stream entries, where each attribute is an entry field and the body is the <c>data</c> field; and
+/// framed values (Pub/Sub messages, list items), which are CloudEvents 1.0 structured-mode JSON.
+/// Foreign producers are welcome: a stream entry with any fields, or a list item that is not a
+/// CloudEvent, is still read as a message whose body is what was sent.
+/// </summary>
+public static class EnvelopeFormat
+{
+    /// <summary>Entry field and JSON attribute names.</summary>
+    public static class Fields
+    {
+        /// <summary>CloudEvents <c>id</c>.</summary>
+        public const string Id = "id";
+
+        /// <summary>CloudEvents <c>type</c>.</summary>
+        public const string Type = "type";
+
+        /// <summary>CloudEvents <c>source</c>.</summary>
+        public const string Source = "source";
+
+        /// <summary>CloudEvents <c>time</c> (RFC 3339).</summary>
+        public const string Time = "time";
+
+        /// <summary>CloudEvents <c>datacontenttype</c>.</summary>
+        public const string DataContentType = "datacontenttype";
+
+        /// <summary>Herald: transformations after serialisation.</summary>
+        public const string ContentEncoding = "contentencoding";
+
+        /// <summary>Herald: encryption key id.</summary>
+        public const string KeyId = "keyid";
+
+        /// <summary>W3C trace context.</summary>
+        public const string TraceParent = "traceparent";
+
+        /// <summary>Herald: delivery attempt.</summary>
+        public const string Attempt = "attempt";
+
+        /// <summary>Herald: partition key.</summary>
+        public const string PartitionKey = "partitionkey";
+
+        /// <summary>The body (stream field; JSON <c>data</c> when embedded JSON).</summary>
+        public const string Data = "data";
+
+        /// <summary>JSON: the body in base64 when it is not plain JSON.</summary>
+        public const string DataBase64 = "data_base64";
+
+        /// <summary>JSON: the CloudEvents spec version, always <c>1.0</c>.</summary>
+        public const string SpecVersion = "specversion";
+
+        /// <summary>JSON: the object holding user headers.</summary>
+        public const string Headers = "heraldheaders";
+
+        /// <summary>Stream field prefix of a user header.</summary>
+        public const string HeaderPrefix = "h-";
+    }
+
+    /// <summary>The envelope as <c>XADD</c> field/value arguments.</summary>
+    public static List<RedisArg> ToStreamFields(MessageEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var fields = new List<RedisArg>(24 + (envelope.Headers.Count * 2))
+        {
+            Fields.Id, envelope.Id,
+            Fields.Type, envelope.Type,
+            Fields.Time, envelope.Time.ToString("O", CultureInfo.InvariantCulture),
+        };
+        Add(fields, Fields.Source, envelope.Source);
+        Add(fields, Fields.DataContentType, envelope.DataContentType);
+        Add(fields, Fields.ContentEncoding, envelope.ContentEncoding);
+        Add(fields, Fields.KeyId, envelope.KeyId);
+        Add(fields, Fields.TraceParent, envelope.TraceParent);
+        Add(fields, Fields.PartitionKey, envelope.PartitionKey);
+        if (envelope.Attempt != 1)
+        {
+            fields.Add(Fields.Attempt);
+            fields.Add(envelope.Attempt);
+        }
+
+        foreach (var (name, value) in envelope.Headers)
+        {
+            fields.Add(Fields.HeaderPrefix + name);
+            fields.Add(value);
+        }
+
+        fields.Add(Fields.Data);
+        fields.Add(envelope.Data);
+        return fields;
+
+        static void Add(List<RedisArg> fields, string name, string? value)
+        {
+            if (value is not null)
+            {
+                fields.Add(name);
+                fields.Add(value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads a stream entry. Without an <c>id</c> field the entry id is the message id; without a
+    /// <c>data</c> field the entry's fields become a JSON object body.
+    /// </summary>
+    public static MessageEnvelope FromStreamFields(string entryId, IReadOnlyList<KeyValuePair<string, ReadOnlyMemory<byte>>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        string? id = null, type = null, source = null, contentType = null, encoding = null, keyId = null, trace = null, partitionKey = null;
+        DateTimeOffset time = default;
+        var attempt = 1;
+        ReadOnlyMemory<byte>? data = null;
+        Dictionary<string, string>? headers = null;
+        foreach (var (name, value) in fields)
+        {
+            switch (name)
+            {
+                case Fields.Id: id = Text(value); break;
+                case Fields.Type: type = Text(value); break;
+                case Fields.Source: source = Text(value); break;
+                case Fields.Time: time = ParseTime(Text(value)); break;
+                case Fields.DataContentType: contentType = Text(value); break;
+                case Fields.ContentEncoding: encoding = Text(value); break;
+                case Fields.KeyId: keyId = Text(value); break;
+                case Fields.TraceParent: trace = Text(value); break;
+                case Fields.PartitionKey: partitionKey = Text(value); break;
+                case Fields.Attempt: attempt = int.TryParse(value.Span, NumberStyles.None, CultureInfo.InvariantCulture, out var a) && a > 0 ? a : 1; break;
+                case Fields.Data: data = value; break;
+                default:
+                    if (name.StartsWith(Fields.HeaderPrefix, StringComparison.Ordinal))
+                    {
+                        (headers ??= new(StringComparer.Ordinal))[name[Fields.HeaderPrefix.Length..]] = Text(value);
+                    }
+
+                    break;
+            }
+        }
+
+        if (data is null)
+        {
+            // A foreign entry: its fields are the message.
+            data = FieldsAsJson(fields);
+            contentType ??= "application/json";
+        }
+
+        return new MessageEnvelope
+        {
+            Id = id ?? entryId,
+            Type = type ?? string.Empty,
+            Source = source,
+            Time = time == default ? StreamIdTime(entryId) : time,
+            DataContentType = contentType,
+            ContentEncoding = encoding,
+            KeyId = keyId,
+            TraceParent = trace,
+            PartitionKey = partitionKey,
+            Attempt = attempt,
+            Headers = headers ?? MessageEnvelope.NoHeaders,
+            Data = data.Value,
+        };
+    }
+
+    /// <summary>The envelope as CloudEvents structured JSON (JSON bodies embedded, others base64).</summary>
+    public static byte[] ToFramed(MessageEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var buffer = new ArrayBufferWriter<byte>(256 + envelope.Data.Length);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString(Fields.SpecVersion, "1.0");
+            json.WriteString(Fields.Id, envelope.Id);
+            json.WriteString(Fields.Type, envelope.Type);
+            json.WriteString(Fields.Source, envelope.Source ?? "herald");
+            json.WriteString(Fields.Time, envelope.Time);
+            WriteOptional(json, Fields.DataContentType, envelope.DataContentType);
+            WriteOptional(json, Fields.ContentEncoding, envelope.ContentEncoding);
+            WriteOptional(json, Fields.KeyId, envelope.KeyId);
+            WriteOptional(json, Fields.TraceParent, envelope.TraceParent);
+            WriteOptional(json, Fields.PartitionKey, envelope.PartitionKey);
+            if (envelope.Attempt != 1)
+            {
+                json.WriteNumber(Fields.Attempt, envelope.Attempt);
+            }
+
+            if (envelope.Headers.Count > 0)
+            {
+                json.WriteStartObject(Fields.Headers);
+                foreach (var (name, value) in envelope.Headers)
+                {
+                    json.WriteString(name, value);
+                }
+
+                json.WriteEndObject();
+            }
+
+            if (envelope.ContentEncoding is null && IsJson(envelope.DataContentType) && IsValidJson(envelope.Data.Span))
+            {
+                json.WritePropertyName(Fields.Data);
+                json.WriteRawValue(envelope.Data.Span, skipInputValidation: true);
+            }
+            else
+            {
+                json.WriteBase64String(Fields.DataBase64, envelope.Data.Span);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Reads a framed value. A CloudEvents JSON object (one with <c>specversion</c>) gives its attributes;
+    /// anything else is a foreign message whose body is the whole value, with a fresh id.
+    /// </summary>
+    public static MessageEnvelope FromFramed(ReadOnlyMemory<byte> frame, Func<string> newId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(newId);
+        if (TryReadCloudEvent(frame, out var envelope))
+        {
+            return envelope;
+        }
+
+        return new MessageEnvelope
+        {
+            Id = newId(),
+            Time = now,
+            DataContentType = LooksLikeJson(frame.Span) ? "application/json" : "application/octet-stream",
+            Data = frame,
+        };
+    }
+
+    private static bool TryReadCloudEvent(ReadOnlyMemory<byte> frame, out MessageEnvelope envelope)
+    {
+        envelope = null!;
+        var span = frame.Span;
+        if (span.IsEmpty || span[0] != (byte)'{')
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = 64 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            string? spec = null, id = null, type = null, source = null, contentType = null, encoding = null, keyId = null, trace = null, partitionKey = null;
+            DateTimeOffset time = default;
+            var attempt = 1;
+            ReadOnlyMemory<byte> data = default;
+            Dictionary<string, string>? headers = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                switch (name)
+                {
+                    case Fields.SpecVersion: spec = reader.GetString(); break;
+                    case Fields.Id: id = reader.GetString(); break;
+                    case Fields.Type: type = reader.GetString(); break;
+                    case Fields.Source: source = reader.GetString(); break;
+                    case Fields.Time: time = reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var t) ? t : default; break;
+                    case Fields.DataContentType: contentType = reader.GetString(); break;
+                    case Fields.ContentEncoding: encoding = reader.GetString(); break;
+                    case Fields.KeyId: keyId = reader.GetString(); break;
+                    case Fields.TraceParent: trace = reader.GetString(); break;
+                    case Fields.PartitionKey: partitionKey = reader.GetString(); break;
+                    case Fields.Attempt: attempt = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var a) && a > 0 ? a : 1; break;
+                    case Fields.DataBase64: data = reader.GetBytesFromBase64(); break;
+                    case Fields.Data:
+                        {
+                            var start = (int)reader.TokenStartIndex;
+                            if (reader.TokenType == JsonTokenType.String)
+                            {
+                                // A string body is the string's text, as CloudEvents defines for non-JSON content types.
+                                data = IsJson(contentType) ? frame[start..(int)reader.BytesConsumed] : Encoding.UTF8.GetBytes(reader.GetString()!);
+                            }
+                            else
+                            {
+                                reader.Skip();
+                                data = frame[start..(int)reader.BytesConsumed];
+                            }
+
+                            break;
+                        }
+
+                    case Fields.Headers:
+                        headers = ReadHeaders(ref reader);
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            if (spec is null || id is null)
+            {
+                return false;
+            }
+
+            envelope = new MessageEnvelope
+            {
+                Id = id,
+                Type = type ?? string.Empty,
+                Source = source,
+                Time = time,
+                DataContentType = contentType ?? "application/json",
+                ContentEncoding = encoding,
+                KeyId = keyId,
+                TraceParent = trace,
+                PartitionKey = partitionKey,
+                Attempt = attempt,
+                Headers = headers ?? MessageEnvelope.NoHeaders,
+                Data = data,
+            };
+            return true;
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static Dictionary<string, string> ReadHeaders(ref Utf8JsonReader reader)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return headers;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                headers[name] = reader.GetString()!;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return headers;
+    }
+
+    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    internal static bool IsJson(string? contentType) =>
+        contentType is not null && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            || contentType.Contains("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsValidJson(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(data);
+            reader.Read();
+            reader.Skip();
+            return reader.BytesConsumed == data.Length || data[(int)reader.BytesConsumed..].Trim(" \t\r\n"u8).IsEmpty;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool LooksLikeJson(ReadOnlySpan<byte> data)
+    {
+        var trimmed = data.TrimStart(" \t\r\n"u8);
+        return !trimmed.IsEmpty && trimmed[0] is (byte)'{' or (byte)'[' && IsValidJson(data);
+    }
+
+    private static byte[] FieldsAsJson(IReadOnlyList<KeyValuePair<string, ReadOnlyMemory<byte>>> fields)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var (name, value) in fields)
+            {
+                json.WriteString(name, Text(value));
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static string Text(ReadOnlyMemory<byte> value) => Encoding.UTF8.GetString(value.Span);
+
+    private static DateTimeOffset ParseTime(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : default;
+
+    // A stream id starts with the milliseconds at which Redis stored the entry.
+    private static DateTimeOffset StreamIdTime(string entryId)
+    {
+        var dash = entryId.IndexOf('-', StringComparison.Ordinal);
+        return long.TryParse(dash < 0 ? entryId : entryId[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : default;
+    }
+}

@@ -1,0 +1,28 @@
+using System.Reflection;
+using Herald.Redis.Scripting;
+
+namespace Herald.Scripts;
+
+/// <summary>
+/// Herald's Lua scripts, one per atomic operation, loaded from embedded <c>Scripts/*.lua</c> resources
+/// and called by SHA. Each file starts with a comment block listing KEYS, ARGV and the return value.
+/// </summary>
+internal static class ScriptCatalog
+{
+    public static LuaScript StreamRetryLater { get; } = Load("StreamRetryLater");
+
+    public static LuaScript StreamPromoteRetries { get; } = Load("StreamPromoteRetries");
+
+    public static LuaScript StreamDeadLetter { get; } = Load("StreamDeadLetter");
+
+    public static LuaScript StreamTrimSafely { get; } = Load("StreamTrimSafely");
+
+    public static LuaScript Load(string name)
+    {
+        var resource = $"Herald.Scripts.{name}.lua";
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The script resource {resource} is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return new LuaScript(reader.ReadToEnd(), name);
+    }
+}
