@@ -76,6 +76,24 @@ public sealed class TransactionTests(RedisFixture redis) : IClassFixture<RedisFi
         (await client.ExecuteAsync(new RedisCommand("GET", key).WithKey(), RespParsers.String)).Should().Be("committed");
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task ExecuteAsync_WatchRefusedByServer_ThrowsAndNoQueuedCommandHangs()
+    {
+        var key = redis.NewPrefix() + "watched";
+        await using var server = await RedisServer.StartAsync(new RedisServerOptions { AclUser = new RedisAclUser("nowatch", "secret", "~* &* +@all -watch") });
+        await using var client = await ClientOptions.ConnectAsync(server.Url, static o => (o.User, o.Password) = ("nowatch", "secret"));
+        var transaction = client.CreateTransaction();
+        transaction.Watch(key);
+        var set = transaction.ExecuteAsync(new RedisCommand("SET", key, "v").WithKey(), RespParsers.String).AsTask();
+
+        var refused = (await FluentActions.Awaiting(() => transaction.ExecuteAsync()).Should().ThrowAsync<RedisServerException>()).Which;
+
+        refused.Kind.Should().Be(RedisErrorKind.NoPerm);
+        (await Task.WhenAny(set, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(set, "a queued command's task completes whatever happened to the transaction");
+        await FluentActions.Awaiting(() => set).Should().ThrowAsync<RedisServerException>();
+        await client.EchoesOwnRepliesAsync(20, "after");
+    }
+
     [Fact(Timeout = 90_000)]
     public async Task ExecuteAsync_WatchedKeyChangedBeforeExec_ReturnsFalseAndNothingRuns()
     {
