@@ -74,7 +74,7 @@ public sealed class CancellationTests(RedisFixture redis) : IClassFixture<RedisF
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task ExecuteAsync_CancelledWhileBacklogged_IsNeverSentButOthersAreAfterReconnect()
+    public async Task ExecuteAsync_CancelledOrExpiredWhileBacklogged_IsNeverSentButOthersAreAfterReconnect()
     {
         await using var server = await RedisServer.StartAsync();
         await using var client = await ClientOptions.ConnectAsync(server.Url);
@@ -83,15 +83,18 @@ public sealed class CancellationTests(RedisFixture redis) : IClassFixture<RedisF
 
         using var cancellation = new CancellationTokenSource();
         var cancelled = client.ExecuteAsync(new RedisCommand("INCR", "cancelled").WithKey(), RespParsers.Int64, cancellation.Token);
+        var expired = client.ExecuteAsync(new RedisCommand("INCR", "expired").WithKey().WithTimeout(TimeSpan.FromMilliseconds(300)), RespParsers.Int64);
         var kept = client.ExecuteAsync(new RedisCommand("INCR", "kept").WithKey(), RespParsers.Int64);
-        client.BacklogCount.Should().Be(2, "both wait for a connection");
+        client.BacklogCount.Should().Be(3, "all three wait for a connection");
         await cancellation.CancelAsync();
         await FluentActions.Awaiting(async () => await cancelled).Should().ThrowAsync<OperationCanceledException>();
+        var timeout = (await FluentActions.Awaiting(async () => await expired).Should().ThrowAsync<RedisTimeoutException>()).Which;
+        timeout.MayHaveExecuted.Should().BeFalse("it never left the backlog");
 
         await server.RestartAsync();
 
         (await kept).Should().Be(1, "a backlogged command is sent after the reconnect");
-        (await client.ExecuteAsync(new RedisCommand("GET", "cancelled").WithKey(), RespParsers.String)).Should().BeNull("the cancelled command was never sent");
+        (await client.ExecuteAsync(new RedisCommand("EXISTS", "cancelled", "expired").WithKey(), RespParsers.Int64)).Should().Be(0, "neither the cancelled nor the expired command was sent");
         client.BacklogCount.Should().Be(0);
     }
 }

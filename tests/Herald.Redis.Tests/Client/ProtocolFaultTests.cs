@@ -61,18 +61,19 @@ public sealed class ProtocolFaultTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task ExecuteAsync_PushOfUnknownKindOnCommandConnection_IsDroppedAndRepliesStayInPlace()
+    public async Task ExecuteAsync_PushOfUnknownKindOrAttributes_RepliesStayInPlace()
     {
         var handshakes = new Handshakes();
         await using var server = FakeRespServer.Start(FakeRedis.Responder(handshakes.Counting(static request => request.Arguments switch
         {
             ["ECHO", "push-before"] => FakeReply.Raw(UnknownPush + "$11\r\npush-before\r\n"),
             ["ECHO", "push-after"] => FakeReply.Raw("$10\r\npush-after\r\n" + UnknownPush),
+            ["ECHO", "attributed"] => FakeReply.Raw("|1\r\n+ttl\r\n:3\r\n$10\r\nattributed\r\n"),
             _ => null,
         })));
         await using var client = await ClientOptions.ConnectAsync(server.Port);
         var batch = client.CreateBatch();
-        var calls = new[] { "first", "push-before", "middle", "push-after", "last" }.Select(value => (value, Echo(batch, value))).ToArray();
+        var calls = new[] { "first", "push-before", "middle", "attributed", "push-after", "last" }.Select(value => (value, Echo(batch, value))).ToArray();
         batch.Send();
 
         foreach (var (value, call) in calls)
