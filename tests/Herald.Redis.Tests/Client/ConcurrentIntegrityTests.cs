@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Herald.TestKit;
 
@@ -18,13 +17,11 @@ public sealed class ConcurrentIntegrityTests(RedisFixture redis) : IClassFixture
     {
         var prefix = redis.NewPrefix();
         await using var client = await ClientOptions.ConnectAsync(redis.Url);
-        var clock = Stopwatch.StartNew();
 
         var results = await Task.WhenAll(Enumerable.Range(0, Callers).Select(caller => Task.Run(() => RunCallerAsync(client, prefix, caller))));
 
         results.Sum(static r => r.Pairs).Should().Be(Callers * PairsPerCaller);
         results.SelectMany(static r => r.Mismatches).Should().BeEmpty("no caller may receive another caller's reply");
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(120), "a million pipelined pairs on loopback take seconds, not minutes");
     }
 
     // Mostly ECHO (pure request/reply), with SET+GET mixed in so writes and reads of stored values are
