@@ -126,8 +126,10 @@ public sealed class RedisTransaction : IRedisExecutor
 
             return true;
         }
-        catch (Exception exception) when (exception is not RedisServerException)
+        catch (Exception exception)
         {
+            // Whatever ended it (a lost connection, a refused WATCH or MULTI, an unexpected EXEC error),
+            // no queued command may be left waiting; after EXECABORT they have failed already.
             FailAll(exception);
             throw;
         }

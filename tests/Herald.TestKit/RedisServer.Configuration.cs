@@ -32,6 +32,9 @@ public sealed partial class RedisServer
         else
         {
             Line("save", string.Empty);
+
+            // DEBUG SLEEP is how tests make the server slow on purpose; Redis 7 refuses DEBUG by default.
+            Line("enable-debug-command", "local");
             Line("appendonly", _options.AppendOnly ? "yes" : "no");
             if (_options.AppendOnly)
                 Line("appendfsync", "always");

@@ -38,13 +38,16 @@ internal sealed partial class RedisConnection
                 }
 
                 first = false;
+
+                // Counted as written before the write starts: a long write can fail part-way, after the
+                // server has received (and run) the commands at its front, so they may have executed.
+                Volatile.Write(ref _writtenSequence, sequence);
                 await _stream.WriteAsync(batch.WrittenMemory).ConfigureAwait(false);
                 if (_stream is System.Net.Security.SslStream)
                 {
                     await _stream.FlushAsync().ConfigureAwait(false);
                 }
 
-                Volatile.Write(ref _writtenSequence, sequence);
                 if (batch.Capacity > ShrinkAbove)
                 {
                     // One huge command must not pin a huge buffer for the connection's lifetime.
