@@ -118,29 +118,22 @@ public sealed class RedisSubscriber : IAsyncDisposable
     internal async ValueTask RemoveAsync(Subscription subscription)
     {
         var key = (subscription.Kind, subscription.Name);
-        bool last;
         lock (_lock)
         {
-            if (!_desired.TryGetValue(key, out var list) || !list.Remove(subscription))
+            if (!_desired.TryGetValue(key, out var list) || !list.Remove(subscription) || list.Count > 0)
             {
                 return;
             }
 
-            last = list.Count == 0;
-            if (last)
-            {
-                _desired.Remove(key);
-            }
-        }
+            _desired.Remove(key);
 
-        if (last && Volatile.Read(ref _connection) is { } connection)
-        {
-            lock (_lock)
+            // Decided and written under one lock: a SUBSCRIBE of the same name racing with this
+            // UNSUBSCRIBE reaches the wire in the order the two were decided (see AddAsync).
+            if (Volatile.Read(ref _connection) is { } connection)
             {
                 _sentOnConnection.Remove(key);
+                connection.TrySendWithoutReply(new RedisCommand(UnsubscribeCommand(subscription.Kind), subscription.Name));
             }
-
-            connection.TrySendWithoutReply(new RedisCommand(UnsubscribeCommand(subscription.Kind), subscription.Name));
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
@@ -177,15 +170,12 @@ public sealed class RedisSubscriber : IAsyncDisposable
             var connection = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
             if (confirmation is not null)
             {
-                bool send;
                 lock (_lock)
                 {
-                    send = _sentOnConnection.Add(key);
-                }
-
-                if (send)
-                {
-                    connection.TrySendWithoutReply(new RedisCommand(SubscribeCommand(kind), name));
+                    if (_sentOnConnection.Add(key))
+                    {
+                        connection.TrySendWithoutReply(new RedisCommand(SubscribeCommand(kind), name));
+                    }
                 }
 
                 await confirmation.Task.WaitAsync(_options.CommandTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
@@ -234,10 +224,12 @@ public sealed class RedisSubscriber : IAsyncDisposable
         var connection = await _node.OpenAsync(subscriber: true, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _connections);
         connection.PushHandler = OnPush;
-        List<(SubscriptionKind Kind, string Name)> wanted;
+
+        // The snapshot, its SUBSCRIBEs and the publication of the connection happen under one lock: a
+        // subscription removed meanwhile is either left out of the snapshot or unsubscribed on this connection.
         lock (_lock)
         {
-            wanted = [.. _desired.Keys];
+            List<(SubscriptionKind Kind, string Name)> wanted = [.. _desired.Keys];
             _sentOnConnection = [.. wanted];
             foreach (var key in wanted)
             {
@@ -246,26 +238,27 @@ public sealed class RedisSubscriber : IAsyncDisposable
                     _confirmations[key] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
             }
-        }
 
-        foreach (var group in wanted.GroupBy(static k => k.Kind))
-        {
-            if (group.Key == SubscriptionKind.Sharded)
+            foreach (var group in wanted.GroupBy(static k => k.Kind))
             {
-                // Sharded channels of different slots cannot share one SSUBSCRIBE.
-                foreach (var (_, name) in group)
+                if (group.Key == SubscriptionKind.Sharded)
                 {
-                    connection.TrySendWithoutReply(new RedisCommand("SSUBSCRIBE", name));
+                    // Sharded channels of different slots cannot share one SSUBSCRIBE.
+                    foreach (var (_, name) in group)
+                    {
+                        connection.TrySendWithoutReply(new RedisCommand("SSUBSCRIBE", name));
+                    }
+                }
+                else
+                {
+                    connection.TrySendWithoutReply(new RedisCommand(SubscribeCommand(group.Key), [.. group.Select(static k => (RedisArg)k.Name)]));
                 }
             }
-            else
-            {
-                connection.TrySendWithoutReply(new RedisCommand(SubscribeCommand(group.Key), [.. group.Select(static k => (RedisArg)k.Name)]));
-            }
+
+            connection.Faulted = OnFaulted;
+            Volatile.Write(ref _connection, connection);
         }
 
-        connection.Faulted = OnFaulted;
-        Volatile.Write(ref _connection, connection);
         if (connection.IsFaulted)
         {
             OnFaulted(connection, new IOException("The subscriber connection failed while subscribing."));
