@@ -73,8 +73,8 @@ internal sealed partial class RedisConnection
 
     private static Exception ConnectFailure(RedisEndpoint endpoint, RedisOptions options, Exception exception) => exception switch
     {
-        RedisAuthenticationException auth => new RedisAuthenticationException($"Redis at {endpoint} refused the credentials: {auth.Message}"),
-        RedisServerException { Kind: RedisErrorKind.NoPerm } server => new RedisAuthenticationException($"Redis at {endpoint} denied the handshake: {server.Message}"),
+        RedisAuthenticationException auth => new RedisAuthenticationException($"Redis at {endpoint} refused the credentials: {auth.Message}", auth),
+        RedisServerException { Kind: RedisErrorKind.NoPerm } server => new RedisAuthenticationException($"Redis at {endpoint} denied the handshake: {server.Message}", server),
         RedisServerException server => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Redis at {endpoint} rejected the handshake: {server.Message}", server),
         OperationCanceledException => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Connecting to {endpoint} timed out after {options.ConnectTimeout.TotalMilliseconds:F0} ms.", exception),
         SocketException socket => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Cannot connect to {endpoint}: {socket.Message}", socket),
