@@ -132,7 +132,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
             if (Volatile.Read(ref _connection) is { } connection)
             {
                 _sentOnConnection.Remove(key);
-                connection.TrySendWithoutReply(new RedisCommand(UnsubscribeCommand(subscription.Kind), subscription.Name));
+                _ = ObserveAsync(null, connection.SendAsync(new RedisCommand(UnsubscribeCommand(subscription.Kind), subscription.Name), CancellationToken.None));
             }
         }
 
@@ -174,7 +174,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
                 {
                     if (_sentOnConnection.Add(key))
                     {
-                        connection.TrySendWithoutReply(new RedisCommand(SubscribeCommand(kind), name));
+                        Send(connection, key);
                     }
                 }
 
@@ -239,20 +239,9 @@ public sealed class RedisSubscriber : IAsyncDisposable
                 }
             }
 
-            foreach (var group in wanted.GroupBy(static k => k.Kind))
+            foreach (var key in wanted)
             {
-                if (group.Key == SubscriptionKind.Sharded)
-                {
-                    // Sharded channels of different slots cannot share one SSUBSCRIBE.
-                    foreach (var (_, name) in group)
-                    {
-                        connection.TrySendWithoutReply(new RedisCommand("SSUBSCRIBE", name));
-                    }
-                }
-                else
-                {
-                    connection.TrySendWithoutReply(new RedisCommand(SubscribeCommand(group.Key), [.. group.Select(static k => (RedisArg)k.Name)]));
-                }
+                Send(connection, key);
             }
 
             connection.Faulted = OnFaulted;
@@ -265,6 +254,50 @@ public sealed class RedisSubscriber : IAsyncDisposable
         }
 
         return connection;
+    }
+
+    // One name per command: each (P/S)SUBSCRIBE then has exactly one confirmation or error reply, matched
+    // to it in the connection's FIFO. Called under _lock, so wire order follows the order of decisions.
+    private void Send(RedisConnection connection, (SubscriptionKind Kind, string Name) key) =>
+        _ = ObserveAsync(key, connection.SendAsync(new RedisCommand(SubscribeCommand(key.Kind), key.Name), CancellationToken.None));
+
+    // The confirmation itself arrives through OnPush; this only acts on a refusal. A lost connection needs
+    // nothing here: the reconnect subscribes the desired set again.
+    private async Task ObserveAsync((SubscriptionKind Kind, string Name)? subscribed, ValueTask<RespValue> reply)
+    {
+        try
+        {
+            await reply.ConfigureAwait(false);
+        }
+        catch (RedisServerException error) when (subscribed is { } key)
+        {
+            Refuse(key, new RedisServerException($"{SubscribeCommand(key.Kind)} {key.Name} was refused: {error.Message}", error));
+        }
+        catch (HeraldException)
+        {
+            // Lost or timed out with the connection, or an UNSUBSCRIBE the server did not like: nothing to undo.
+        }
+    }
+
+    // The server will not subscribe this name (ACL NOPERM, wrong kind): waiting callers and existing
+    // subscribers get the error instead of a timeout, and the name leaves the set restored on reconnect.
+    private void Refuse((SubscriptionKind Kind, string Name) key, RedisServerException error)
+    {
+        List<Subscription>? refused;
+        TaskCompletionSource? confirmation;
+        lock (_lock)
+        {
+            _desired.Remove(key, out refused);
+            _confirmations.Remove(key, out confirmation);
+            _sentOnConnection.Remove(key);
+        }
+
+        RedisClientLog.SubscriptionRefused(_logger, key.Name, error.Message);
+        confirmation?.TrySetException(error);
+        foreach (var subscription in refused ?? [])
+        {
+            subscription.Complete(error);
+        }
     }
 
     private void OnFaulted(RedisConnection connection, Exception reason)
