@@ -81,10 +81,16 @@ internal sealed partial class RedisConnection
         AuthenticationException tls => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"TLS with {endpoint} failed: {tls.Message}", tls),
         RedisConnectionException { Failure: RedisConnectionFailure.ProtocolError } or RedisProtocolException
             => new RedisConnectionException(RedisConnectionFailure.ProtocolError, false, $"{endpoint} does not speak RESP: {Innermost(exception).Message}", exception),
-        RedisConnectionException lost => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Connecting to {endpoint} failed: {Innermost(lost).Message}", lost),
-        IOException io => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Connecting to {endpoint} failed: {io.Message}", io),
+        RedisConnectionException lost => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Connecting to {endpoint} failed{AfterTls(options)}: {Innermost(lost).Message}", lost),
+        IOException io => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Connecting to {endpoint} failed{AfterTls(options)}: {io.Message}", io),
         _ => exception,
     };
+
+    // In TLS 1.3 the server checks the client certificate after the client considers the handshake done,
+    // so its refusal arrives as a reset or an alert on the first read: say so, or the error looks like a network fault.
+    private static string AfterTls(RedisOptions options) => options.UseTls
+        ? " after the TLS handshake (a server that requires a client certificate drops the connection like this; check ClientCertificates)"
+        : string.Empty;
 
     private static Exception Innermost(Exception exception)
     {
