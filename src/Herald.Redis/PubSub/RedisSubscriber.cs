@@ -115,6 +115,10 @@ public sealed class RedisSubscriber : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the connection so that the subscriptions are restored on a fresh one (after a sentinel switch).</summary>
+    internal void ForceReconnect(string reason) =>
+        Volatile.Read(ref _connection)?.Fault(new RedisConnectionException(RedisConnectionFailure.ConnectionLost, false, reason));
+
     internal async ValueTask RemoveAsync(Subscription subscription)
     {
         var key = (subscription.Kind, subscription.Name);
