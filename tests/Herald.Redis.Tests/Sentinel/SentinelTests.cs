@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Herald.Redis.Tests.PubSub;
 using Herald.TestKit;
 
 namespace Herald.Redis.Tests.Sentinel;
@@ -55,7 +56,7 @@ public sealed class SentinelTests(SentinelFixture fixture)
     /// wrong command, a command acknowledged by a server that is not the primary, or one sent twice.
     /// </remarks>
     [Fact]
-    public async Task SentinelFailover_WritesThroughout_ClientFollowsTheNewPrimaryAndNoAcknowledgedWriteIsLost()
+    public async Task SentinelFailover_WritesThroughout_ClientAndSubscriberFollowTheNewPrimaryAndNoAcknowledgedWriteIsLost()
     {
         var prefix = $"t:failover:{Guid.NewGuid():N}:";
         await using var client = await ConnectAsync(RedisProtocol.Resp3, o => o.CommandTimeout = TimeSpan.FromSeconds(2));
@@ -63,6 +64,11 @@ public sealed class SentinelTests(SentinelFixture fixture)
         var oldServer = ServerAt(oldPrimary);
         var replica = new[] { fixture.Primary, fixture.Replica }.Single(s => s != oldServer);
         client.Endpoint.Should().Be(oldPrimary);
+        await using var subscription = await client.Subscriber.SubscribeAsync(prefix + "news");
+        await using var heldLease = await client.LeaseAsync();
+        (await PortOfAsync(heldLease)).Should().Be(oldPrimary.Port);
+        await using (var idleLease = await client.LeaseAsync())
+            (await PortOfAsync(idleLease)).Should().Be(oldPrimary.Port);
 
         var before = Enumerable.Range(0, 100).Select(i => $"{prefix}before:{i}").ToList();
         await Task.WhenAll(before.Select(key => client.ExecuteAsync("SET", key, key).AsTask()));
@@ -80,24 +86,37 @@ public sealed class SentinelTests(SentinelFixture fixture)
             await fixture.Sentinels[0].CliAsync("SENTINEL", "FAILOVER", fixture.ServiceName);
             await Wait.UntilAsync(async () => await PrimaryAsync() != oldPrimary, s_failoverTimeout, "the sentinels promote the replica");
             var newPrimary = await PrimaryAsync();
+            await using var reader = await RedisClient.ConnectAsync($"redis://{newPrimary}");
             await Wait.UntilAsync(
                 async () => client.Endpoint == newPrimary && await IsMasterAsync(client),
                 s_failoverTimeout,
                 $"the client follows the primary to {newPrimary}");
             var acknowledgedAtSwitch = writer.AcknowledgedCount;
             await Wait.UntilAsync(() => writer.AcknowledgedCount >= acknowledgedAtSwitch + 20, because: "writes resume on the new primary");
+            await Wait.UntilAsync(
+                async () => await reader.SubscriberCountAsync(subscription.Name) == 1,
+                TimeSpan.FromSeconds(5),
+                "the subscriber follows the switch too, not only once the sentinels demote the old primary (8 s or more later)");
             await writer.StopAsync(writing);
 
-            await using var reader = await RedisClient.ConnectAsync($"redis://{newPrimary}");
             var missing = await MissingKeysAsync(reader, [.. before, .. writer.AcknowledgedKeys]);
             missing.Should().BeEmpty("every SET that returned OK ({0} of {1} during the failover) must survive it", writer.AcknowledgedCount, writer.Attempted);
             client.Endpoint.Should().Be(newPrimary).And.NotBe(oldPrimary);
+
+            await client.PublishUntilReceivedAsync(subscription.Name, subscription);
+            (await PortOfAsync(heldLease)).Should().Be(newPrimary.Port, "a lease held through the switch moves at its next call");
+            await using var newLease = await client.LeaseAsync();
+            (await PortOfAsync(newLease)).Should().Be(newPrimary.Port, "no idle connection to the old primary is handed out");
         }
         finally
         {
             await oldServer.CliAsync("CLIENT", "UNPAUSE");
         }
     }
+
+    // Which server a connection is on: CONFIG GET port answers even while writes are paused.
+    private static async Task<int> PortOfAsync(IRedisExecutor executor) =>
+        int.Parse((await executor.ExecuteAsync("CONFIG", "GET", "port"))[1].AsString()!, CultureInfo.InvariantCulture);
 
     private static async Task<long> ReplicationOffsetAsync(RedisServer server, string field)
     {
