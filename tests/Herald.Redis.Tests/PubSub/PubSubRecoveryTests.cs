@@ -28,6 +28,7 @@ public sealed class PubSubRecoveryTests(RedisFixture fixture) : IClassFixture<Re
         var prefix = fixture.NewPrefix();
         var channel = prefix + "ch";
         var patternChannel = prefix + "p:1";
+        var shardedChannel = prefix + "s";
         await using var client = await PubSubTestClient.ConnectAsync(
             fixture.Url,
             protocol,
@@ -37,6 +38,7 @@ public sealed class PubSubRecoveryTests(RedisFixture fixture) : IClassFixture<Re
         await Wait.UntilAsync(async () => await client.PatternCountAsync() == 0, because: "earlier tests' patterns are gone");
         await using var subscription = await client.Subscriber.SubscribeAsync(channel);
         await using var patternSubscription = await client.Subscriber.PatternSubscribeAsync(prefix + "p:*");
+        await using var shardedSubscription = await client.Subscriber.ShardedSubscribeAsync(shardedChannel);
         var patternsBefore = await client.PatternCountAsync();
         var connectionsBefore = client.Subscriber.ConnectionCount;
 
@@ -48,12 +50,14 @@ public sealed class PubSubRecoveryTests(RedisFixture fixture) : IClassFixture<Re
             "the subscriber reconnects");
         await client.PublishUntilReceivedAsync(channel, subscription);
         await client.PublishUntilReceivedAsync(patternChannel, patternSubscription);
+        await client.PublishUntilReceivedAsync(shardedChannel, shardedSubscription, "SPUBLISH");
 
         patternsBefore.Should().Be(1);
         (await client.SubscriberCountAsync(channel)).Should().Be(1, "the channel is subscribed on one connection");
         (await client.PatternCountAsync()).Should().Be(patternsBefore, "the pattern is subscribed once");
+        (await client.SubscriberCountAsync(shardedChannel, "SHARDNUMSUB")).Should().Be(1, "the sharded channel is subscribed on one connection");
         client.Subscriber.ConnectionCount.Should().Be(connectionsBefore + 1, "one reconnect restores everything");
-        client.Subscriber.SubscriptionCount.Should().Be(2);
+        client.Subscriber.SubscriptionCount.Should().Be(3);
         (await client.PublishAsync(channel, "after")).Should().Be(1);
         (await client.PublishAsync(patternChannel, "after pattern")).Should().Be(1);
         (await subscription.ReceiveAsync()).PayloadAsString().Should().Be("after", "a duplicate subscription would deliver the probe twice");

@@ -49,7 +49,7 @@ internal static class PubSubTestClient
     /// messages published while the subscription is being restored are lost (at-most-once), so a
     /// single publish cannot tell "recovered" from "not yet".
     /// </summary>
-    public static async Task PublishUntilReceivedAsync(this RedisClient client, string channel, Subscription subscription)
+    public static async Task PublishUntilReceivedAsync(this RedisClient client, string channel, Subscription subscription, string command = "PUBLISH")
     {
         var probe = 0;
         string? delivered = null;
@@ -57,7 +57,7 @@ internal static class PubSubTestClient
             async () =>
             {
                 var payload = $"probe-{probe++}";
-                if (await TryPublishAsync(client, channel, payload) == 0)
+                if (await TryPublishAsync(client, channel, payload, command) == 0)
                     return false;
                 delivered = payload;
                 return true;
@@ -70,11 +70,11 @@ internal static class PubSubTestClient
     }
 
     // While the server restarts, a publish can fail or time out: that only means "not yet".
-    private static async Task<long> TryPublishAsync(RedisClient client, string channel, string payload)
+    private static async Task<long> TryPublishAsync(RedisClient client, string channel, string payload, string command)
     {
         try
         {
-            return await client.PublishAsync(channel, payload);
+            return await client.PublishAsync(channel, payload, command);
         }
         catch (RedisConnectionException)
         {

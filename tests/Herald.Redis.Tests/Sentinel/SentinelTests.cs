@@ -56,7 +56,7 @@ public sealed class SentinelTests(SentinelFixture fixture)
     /// wrong command, a command acknowledged by a server that is not the primary, or one sent twice.
     /// </remarks>
     [Fact]
-    public async Task SentinelFailover_WritesThroughout_ClientAndSubscriberFollowTheNewPrimaryAndNoAcknowledgedWriteIsLost()
+    public async Task RedisClient_SentinelFailoverWhileWriting_FollowsTheNewPrimaryAndLosesNoAcknowledgedWrite()
     {
         var prefix = $"t:failover:{Guid.NewGuid():N}:";
         await using var client = await ConnectAsync(RedisProtocol.Resp3, o => o.CommandTimeout = TimeSpan.FromSeconds(2));
