@@ -70,7 +70,7 @@ public sealed partial class FaultProxy
                     if (read == 0)
                     {
                         // A blackhole swallows the FIN too; it is passed on once the proxy heals.
-                        await proxy._healed.Task.WaitAsync(cancellationToken);
+                        await Volatile.Read(ref proxy._healed).Task.WaitAsync(cancellationToken);
                         destination.Shutdown(SocketShutdown.Send);
                         return;
                     }

@@ -110,22 +110,16 @@ public sealed partial class RedisServer
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await socket.ConnectAsync(Host, Port, timeout.Token);
             await using var network = new NetworkStream(socket, ownsSocket: false);
-            Stream stream = network;
-            if (Certificates is { } certificates)
-            {
-                var tls = new SslStream(network, leaveInnerStreamOpen: true);
-                await tls.AuthenticateAsClientAsync(certificates.CreateClientOptions(), timeout.Token);
-                stream = tls;
-            }
+            await using var tls = Certificates is null ? null : new SslStream(network, leaveInnerStreamOpen: true);
+            if (tls is not null)
+                await tls.AuthenticateAsClientAsync(Certificates!.CreateClientOptions(), timeout.Token);
 
-            await using (stream)
-            {
-                await stream.WriteAsync("*1\r\n$4\r\nPING\r\n"u8.ToArray(), timeout.Token);
-                var buffer = new byte[256];
-                var read = await stream.ReadAsync(buffer, timeout.Token);
-                var reply = Encoding.ASCII.GetString(buffer, 0, read);
-                return reply.StartsWith("+PONG", StringComparison.Ordinal) || reply.StartsWith("-NOAUTH", StringComparison.Ordinal);
-            }
+            Stream stream = tls ?? (Stream)network;
+            await stream.WriteAsync("*1\r\n$4\r\nPING\r\n"u8.ToArray(), timeout.Token);
+            var buffer = new byte[256];
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            var reply = Encoding.ASCII.GetString(buffer, 0, read);
+            return reply.StartsWith("+PONG", StringComparison.Ordinal) || reply.StartsWith("-NOAUTH", StringComparison.Ordinal);
         }
         catch (Exception exception) when (exception is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {

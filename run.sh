@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the herald CLI against Redis: $HERALD_REDIS when set, else a private server started here
+# with scripts/redis.sh and stopped again on exit. Without arguments: ping, info, bench resp.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+if [[ -z "${HERALD_REDIS:-}" ]]; then
+  if HERALD_REDIS="$(scripts/redis.sh url 2>/dev/null)"; then
+    : # Started earlier by hand: leave it running.
+  else
+    HERALD_REDIS="$(scripts/redis.sh start)"
+    trap 'scripts/redis.sh stop' EXIT
+  fi
+fi
+export HERALD_REDIS
+echo "Using $HERALD_REDIS" >&2
+
+dotnet build src/Herald.Cli -c Release -nodeReuse:false -v quiet -nologo >&2
+herald() {
+  dotnet run --project src/Herald.Cli -c Release --no-build -- "$@"
+}
+
+if [[ $# -eq 0 ]]; then
+  herald ping
+  herald info
+  herald bench resp
+else
+  herald "$@"
+fi
