@@ -31,7 +31,7 @@ public sealed class RedisClient : IRedisExecutor, IAsyncDisposable
         {
             var resolver = new SentinelResolver(options);
             var node = new NodeConnection(options, resolver.ResolvePrimaryAsync);
-            resolver.PrimaryChanged = endpoint => node.ForceReconnect($"Sentinel moved the primary to {endpoint}.");
+            resolver.PrimaryChanged = endpoint => OnPrimaryChanged(node, endpoint);
             _router = new SingleNodeRouter(node, resolver);
         }
         else
@@ -154,6 +154,19 @@ public sealed class RedisClient : IRedisExecutor, IAsyncDisposable
     {
         await using var lease = new RedisLease(_router.Route(command));
         return await lease.ExecuteAsync(command, parser, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void OnPrimaryChanged(NodeConnection node, RedisEndpoint endpoint)
+    {
+        var reason = $"Sentinel moved the primary to {endpoint}.";
+        node.ForceReconnect(reason);
+
+        // The subscriber too: left on the demoted primary it would miss every message until the
+        // sentinels turn that server into a replica, seconds later.
+        if (_subscriber.IsValueCreated)
+        {
+            _subscriber.Value.ForceReconnect(reason);
+        }
     }
 
     private void Sweep()

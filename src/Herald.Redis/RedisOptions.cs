@@ -13,7 +13,10 @@ namespace Herald.Redis;
 /// </summary>
 public sealed class RedisOptions
 {
-    /// <summary>The servers to connect to (standalone: the first one; sentinel: the sentinels). Default <c>127.0.0.1:6379</c>.</summary>
+    private const int DefaultPort = 6379;
+    private const int DefaultSentinelPort = 26379;
+
+    /// <summary>The servers to connect to (standalone: the first one; sentinel: the sentinels). Default <c>127.0.0.1:6379</c>, or <c>127.0.0.1:26379</c> for sentinel.</summary>
     public IList<RedisEndpoint> Endpoints { get; } = [];
 
     /// <summary>The ACL user name, or <see langword="null"/> for the <c>default</c> user.</summary>
@@ -152,7 +155,7 @@ public sealed class RedisOptions
         var path = slash < 0 ? string.Empty : rest[(slash + 1)..].Trim('/');
         foreach (var host in hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            options.Endpoints.Add(RedisEndpoint.Parse(host, sentinel ? 26379 : 6379));
+            options.Endpoints.Add(RedisEndpoint.Parse(host, sentinel ? DefaultSentinelPort : DefaultPort));
         }
 
         var segments = path.Length == 0 ? [] : path.Split('/');
@@ -217,7 +220,7 @@ public sealed class RedisOptions
     {
         if (Endpoints.Count == 0)
         {
-            Endpoints.Add(new RedisEndpoint("127.0.0.1", 6379));
+            Endpoints.Add(new RedisEndpoint("127.0.0.1", UsesSentinel ? DefaultSentinelPort : DefaultPort));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(Database, nameof(Database));
@@ -244,6 +247,11 @@ public sealed class RedisOptions
             throw new ArgumentException("A user name needs a password.", nameof(User));
         }
 
+        if (SentinelUser is not null && SentinelPassword is null)
+        {
+            throw new ArgumentException("A sentinel user name needs a sentinel password.", nameof(SentinelUser));
+        }
+
         foreach (var endpoint in Endpoints)
         {
             if (endpoint.Port is < 1 or > 65535 || string.IsNullOrWhiteSpace(endpoint.Host))
@@ -258,7 +266,7 @@ public sealed class RedisOptions
     {
         var scheme = (UsesSentinel ? "redis-sentinel" : "redis").Replace("redis", UseTls ? "rediss" : "redis", StringComparison.Ordinal);
         var user = User is null ? (Password is null ? string.Empty : ":***@") : $"{Uri.EscapeDataString(User)}:***@";
-        var hosts = string.Join(',', Endpoints.DefaultIfEmpty(new RedisEndpoint("127.0.0.1", 6379)));
+        var hosts = string.Join(',', Endpoints.DefaultIfEmpty(new RedisEndpoint("127.0.0.1", UsesSentinel ? DefaultSentinelPort : DefaultPort)));
         var service = UsesSentinel ? "/" + SentinelServiceName : string.Empty;
         var db = Database == 0 ? string.Empty : "/" + Database.ToString(CultureInfo.InvariantCulture);
         return $"{scheme}://{user}{hosts}{service}{db}";
@@ -298,7 +306,9 @@ public sealed class RedisOptions
                 options.SentinelPassword = value;
                 break;
             case "db":
-                options.Database = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+                options.Database = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var database)
+                    ? database
+                    : throw new FormatException($"db={value} is not a database number.");
                 break;
             default:
                 throw new FormatException($"Unknown connection option '{key}'.");

@@ -25,6 +25,20 @@ public class RedisServerException : HeraldException
         }
     }
 
+    /// <summary>
+    /// Creates the exception with a message of its own (for context such as the endpoint) that keeps the
+    /// <see cref="Kind"/>, <see cref="ErrorCode"/> and redirect of <paramref name="serverError"/>, its inner exception.
+    /// </summary>
+    public RedisServerException(string message, RedisServerException serverError)
+        : base(message, serverError)
+    {
+        ArgumentNullException.ThrowIfNull(serverError);
+        ErrorCode = serverError.ErrorCode;
+        Kind = serverError.Kind;
+        Slot = serverError.Slot;
+        RedirectEndpoint = serverError.RedirectEndpoint;
+    }
+
     /// <summary>The parsed class of the error.</summary>
     public RedisErrorKind Kind { get; }
 
@@ -83,6 +97,12 @@ public sealed class RedisAuthenticationException : RedisServerException
     /// <summary>Creates the exception from the server's error text.</summary>
     public RedisAuthenticationException(string message)
         : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message of its own that keeps the kind of <paramref name="serverError"/>.</summary>
+    public RedisAuthenticationException(string message, RedisServerException serverError)
+        : base(message, serverError)
     {
     }
 }

@@ -161,9 +161,24 @@ internal sealed class NodeConnection : IAsyncDisposable
         ExpireBacklog(now);
     }
 
-    /// <summary>Drops the current connection so the next command reconnects (used after a sentinel switch).</summary>
-    public void ForceReconnect(string reason) =>
-        Current?.Fault(new RedisConnectionException(RedisConnectionFailure.ConnectionLost, true, reason));
+    /// <summary>Drops the current and the dedicated connections so the next command reconnects (used after a sentinel switch).</summary>
+    public void ForceReconnect(string reason)
+    {
+        var error = new RedisConnectionException(RedisConnectionFailure.ConnectionLost, true, reason);
+        Current?.Fault(error);
+
+        // Dedicated connections lead to the same old server: idle ones are closed, leased ones fail their
+        // call and the lease opens a fresh connection at its next one.
+        while (_idleLeases.TryTake(out var idle))
+        {
+            idle.Fault(error);
+        }
+
+        foreach (var leased in _leased.Keys)
+        {
+            leased.Fault(error);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -73,18 +73,24 @@ internal sealed partial class RedisConnection
 
     private static Exception ConnectFailure(RedisEndpoint endpoint, RedisOptions options, Exception exception) => exception switch
     {
-        RedisAuthenticationException auth => new RedisAuthenticationException($"Redis at {endpoint} refused the credentials: {auth.Message}"),
-        RedisServerException { Kind: RedisErrorKind.NoPerm } server => new RedisAuthenticationException($"Redis at {endpoint} denied the handshake: {server.Message}"),
+        RedisAuthenticationException auth => new RedisAuthenticationException($"Redis at {endpoint} refused the credentials: {auth.Message}", auth),
+        RedisServerException { Kind: RedisErrorKind.NoPerm } server => new RedisAuthenticationException($"Redis at {endpoint} denied the handshake: {server.Message}", server),
         RedisServerException server => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Redis at {endpoint} rejected the handshake: {server.Message}", server),
         OperationCanceledException => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Connecting to {endpoint} timed out after {options.ConnectTimeout.TotalMilliseconds:F0} ms.", exception),
         SocketException socket => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Cannot connect to {endpoint}: {socket.Message}", socket),
         AuthenticationException tls => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"TLS with {endpoint} failed: {tls.Message}", tls),
         RedisConnectionException { Failure: RedisConnectionFailure.ProtocolError } or RedisProtocolException
             => new RedisConnectionException(RedisConnectionFailure.ProtocolError, false, $"{endpoint} does not speak RESP: {Innermost(exception).Message}", exception),
-        RedisConnectionException lost => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Connecting to {endpoint} failed: {Innermost(lost).Message}", lost),
-        IOException io => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Connecting to {endpoint} failed: {io.Message}", io),
+        RedisConnectionException lost => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Connecting to {endpoint} failed{AfterTls(options)}: {Innermost(lost).Message}", lost),
+        IOException io => new RedisConnectionException(RedisConnectionFailure.ConnectFailed, false, $"Connecting to {endpoint} failed{AfterTls(options)}: {io.Message}", io),
         _ => exception,
     };
+
+    // In TLS 1.3 the server checks the client certificate after the client considers the handshake done,
+    // so its refusal arrives as a reset or an alert on the first read: say so, or the error looks like a network fault.
+    private static string AfterTls(RedisOptions options) => options.UseTls
+        ? " after the TLS handshake (a server that requires a client certificate drops the connection like this; check ClientCertificates)"
+        : string.Empty;
 
     private static Exception Innermost(Exception exception)
     {

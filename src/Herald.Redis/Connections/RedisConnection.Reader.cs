@@ -1,3 +1,4 @@
+using System.Text;
 using Herald.Redis.Diagnostics;
 using Herald.Redis.Protocol;
 
@@ -47,6 +48,13 @@ internal sealed partial class RedisConnection
     {
         if (value.Type == RespType.Push || (SubscriberMode && IsResp2PubSubFrame(value)))
         {
+            // An (un)subscribe confirmation is the in-order reply of the command that asked for it; when
+            // that command waits in the FIFO it is completed too, so an error reply instead is matched to it.
+            if (IsConfirmationOfHead(value))
+            {
+                CompleteHead(value);
+            }
+
             if (PushHandler is { } handler)
             {
                 handler(value);
@@ -61,6 +69,11 @@ internal sealed partial class RedisConnection
             return;
         }
 
+        CompleteHead(value);
+    }
+
+    private void CompleteHead(RespValue value)
+    {
         if (!_inFlight.TryDequeue(out var pending))
         {
             throw new RedisProtocolException($"{Endpoint} sent a reply that no command was waiting for: {Describe(value)}.");
@@ -80,6 +93,17 @@ internal sealed partial class RedisConnection
         }
 
         pending.ReleaseTransport();
+    }
+
+    private bool IsConfirmationOfHead(RespValue value)
+    {
+        if (value.Count < 2 || !_inFlight.TryPeek(out var head))
+        {
+            return false;
+        }
+
+        var kind = value[0].Bytes.Span;
+        return kind.EndsWith("subscribe"u8) && Ascii.EqualsIgnoreCase(kind, head.CommandName);
     }
 
     private static bool IsResp2PubSubFrame(RespValue value)

@@ -31,4 +31,7 @@ internal static partial class RedisClientLog
 
     [LoggerMessage(1008, LogLevel.Warning, "Subscription {Name} is full ({Capacity} messages); dropping the oldest")]
     public static partial void SubscriptionFull(ILogger logger, string name, int capacity);
+
+    [LoggerMessage(1009, LogLevel.Error, "The server refused subscription {Name}; its subscribers are completed with the error: {Reason}")]
+    public static partial void SubscriptionRefused(ILogger logger, string name, string reason);
 }

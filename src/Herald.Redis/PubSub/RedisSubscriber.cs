@@ -115,32 +115,29 @@ public sealed class RedisSubscriber : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the connection so that the subscriptions are restored on a fresh one (after a sentinel switch).</summary>
+    internal void ForceReconnect(string reason) =>
+        Volatile.Read(ref _connection)?.Fault(new RedisConnectionException(RedisConnectionFailure.ConnectionLost, false, reason));
+
     internal async ValueTask RemoveAsync(Subscription subscription)
     {
         var key = (subscription.Kind, subscription.Name);
-        bool last;
         lock (_lock)
         {
-            if (!_desired.TryGetValue(key, out var list) || !list.Remove(subscription))
+            if (!_desired.TryGetValue(key, out var list) || !list.Remove(subscription) || list.Count > 0)
             {
                 return;
             }
 
-            last = list.Count == 0;
-            if (last)
-            {
-                _desired.Remove(key);
-            }
-        }
+            _desired.Remove(key);
 
-        if (last && Volatile.Read(ref _connection) is { } connection)
-        {
-            lock (_lock)
+            // Decided and written under one lock: a SUBSCRIBE of the same name racing with this
+            // UNSUBSCRIBE reaches the wire in the order the two were decided (see AddAsync).
+            if (Volatile.Read(ref _connection) is { } connection)
             {
                 _sentOnConnection.Remove(key);
+                _ = ObserveAsync(null, connection.SendAsync(new RedisCommand(UnsubscribeCommand(subscription.Kind), subscription.Name), CancellationToken.None));
             }
-
-            connection.TrySendWithoutReply(new RedisCommand(UnsubscribeCommand(subscription.Kind), subscription.Name));
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
@@ -177,15 +174,12 @@ public sealed class RedisSubscriber : IAsyncDisposable
             var connection = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
             if (confirmation is not null)
             {
-                bool send;
                 lock (_lock)
                 {
-                    send = _sentOnConnection.Add(key);
-                }
-
-                if (send)
-                {
-                    connection.TrySendWithoutReply(new RedisCommand(SubscribeCommand(kind), name));
+                    if (_sentOnConnection.Add(key))
+                    {
+                        Send(connection, key);
+                    }
                 }
 
                 await confirmation.Task.WaitAsync(_options.CommandTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
@@ -234,10 +228,12 @@ public sealed class RedisSubscriber : IAsyncDisposable
         var connection = await _node.OpenAsync(subscriber: true, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _connections);
         connection.PushHandler = OnPush;
-        List<(SubscriptionKind Kind, string Name)> wanted;
+
+        // The snapshot, its SUBSCRIBEs and the publication of the connection happen under one lock: a
+        // subscription removed meanwhile is either left out of the snapshot or unsubscribed on this connection.
         lock (_lock)
         {
-            wanted = [.. _desired.Keys];
+            List<(SubscriptionKind Kind, string Name)> wanted = [.. _desired.Keys];
             _sentOnConnection = [.. wanted];
             foreach (var key in wanted)
             {
@@ -246,32 +242,66 @@ public sealed class RedisSubscriber : IAsyncDisposable
                     _confirmations[key] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
             }
+
+            foreach (var key in wanted)
+            {
+                Send(connection, key);
+            }
+
+            connection.Faulted = OnFaulted;
+            Volatile.Write(ref _connection, connection);
         }
 
-        foreach (var group in wanted.GroupBy(static k => k.Kind))
-        {
-            if (group.Key == SubscriptionKind.Sharded)
-            {
-                // Sharded channels of different slots cannot share one SSUBSCRIBE.
-                foreach (var (_, name) in group)
-                {
-                    connection.TrySendWithoutReply(new RedisCommand("SSUBSCRIBE", name));
-                }
-            }
-            else
-            {
-                connection.TrySendWithoutReply(new RedisCommand(SubscribeCommand(group.Key), [.. group.Select(static k => (RedisArg)k.Name)]));
-            }
-        }
-
-        connection.Faulted = OnFaulted;
-        Volatile.Write(ref _connection, connection);
         if (connection.IsFaulted)
         {
             OnFaulted(connection, new IOException("The subscriber connection failed while subscribing."));
         }
 
         return connection;
+    }
+
+    // One name per command: each (P/S)SUBSCRIBE then has exactly one confirmation or error reply, matched
+    // to it in the connection's FIFO. Called under _lock, so wire order follows the order of decisions.
+    private void Send(RedisConnection connection, (SubscriptionKind Kind, string Name) key) =>
+        _ = ObserveAsync(key, connection.SendAsync(new RedisCommand(SubscribeCommand(key.Kind), key.Name), CancellationToken.None));
+
+    // The confirmation itself arrives through OnPush; this only acts on a refusal. A lost connection needs
+    // nothing here: the reconnect subscribes the desired set again.
+    private async Task ObserveAsync((SubscriptionKind Kind, string Name)? subscribed, ValueTask<RespValue> reply)
+    {
+        try
+        {
+            await reply.ConfigureAwait(false);
+        }
+        catch (RedisServerException error) when (subscribed is { } key)
+        {
+            Refuse(key, new RedisServerException($"{SubscribeCommand(key.Kind)} {key.Name} was refused: {error.Message}", error));
+        }
+        catch (HeraldException)
+        {
+            // Lost or timed out with the connection, or an UNSUBSCRIBE the server did not like: nothing to undo.
+        }
+    }
+
+    // The server will not subscribe this name (ACL NOPERM, wrong kind): waiting callers and existing
+    // subscribers get the error instead of a timeout, and the name leaves the set restored on reconnect.
+    private void Refuse((SubscriptionKind Kind, string Name) key, RedisServerException error)
+    {
+        List<Subscription>? refused;
+        TaskCompletionSource? confirmation;
+        lock (_lock)
+        {
+            _desired.Remove(key, out refused);
+            _confirmations.Remove(key, out confirmation);
+            _sentOnConnection.Remove(key);
+        }
+
+        RedisClientLog.SubscriptionRefused(_logger, key.Name, error.Message);
+        confirmation?.TrySetException(error);
+        foreach (var subscription in refused ?? [])
+        {
+            subscription.Complete(error);
+        }
     }
 
     private void OnFaulted(RedisConnection connection, Exception reason)
