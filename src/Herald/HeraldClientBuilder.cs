@@ -1,5 +1,6 @@
 using Herald.Redis;
 using Herald.Transports;
+using Herald.Transports.PubSub;
 using Herald.Transports.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -96,5 +97,6 @@ internal static class RedisTransports
         var keys = new Keys.KeySchema(options.KeyPrefix);
         var loggers = options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         yield return new StreamTransport(redis, keys, options.StreamOptionsFor, options.TimeProvider, loggers.CreateLogger("Herald.Streams"));
+        yield return new PubSubTransport(redis, keys, options.TimeProvider);
     }
 }
