@@ -1,6 +1,7 @@
 using Herald.Redis;
 using Herald.Transports;
 using Herald.Transports.Lists;
+using Herald.Transports.PubSub;
 using Herald.Transports.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -98,5 +99,6 @@ internal static class RedisTransports
         var loggers = options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         yield return new StreamTransport(redis, keys, options.StreamOptionsFor, options.TimeProvider, loggers.CreateLogger("Herald.Streams"));
         yield return new ListTransport(redis, keys, options.QueueOptionsFor, options.TimeProvider, loggers.CreateLogger("Herald.Lists"));
+        yield return new PubSubTransport(redis, keys, options.TimeProvider);
     }
 }

@@ -46,6 +46,8 @@ public sealed class Consumer : IAsyncDisposable
     private int _inFlight;
     private int _stopped;
     private long _maintenanceCycles;
+    private ITransportReceiver? _droppedReceiver;
+    private long _droppedSeen;
 
     internal Consumer(
         Destination destination,
@@ -508,6 +510,7 @@ public sealed class Consumer : IAsyncDisposable
 
                 Dispatch(reclaimed);
                 Interlocked.Increment(ref _maintenanceCycles);
+                CountDropped();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -518,6 +521,29 @@ public sealed class Consumer : IAsyncDisposable
                 ConsumerLog.MaintenanceFailed(_logger, Destination, exception);
             }
         }
+    }
+
+    // A slow Pub/Sub consumer loses messages silently unless someone looks: count them and say so.
+    private void CountDropped()
+    {
+        var receiver = CurrentReceiver;
+        if (!ReferenceEquals(receiver, _droppedReceiver))
+        {
+            _droppedReceiver = receiver;
+            _droppedSeen = 0;
+        }
+
+        var total = receiver.Dropped;
+        var count = total - _droppedSeen;
+        if (count <= 0)
+        {
+            return;
+        }
+
+        _droppedSeen = total;
+        Statistics.AddDropped(count);
+        HeraldDiagnostics.Dropped.Add(count, HeraldDiagnostics.Tags(Destination, Group));
+        ConsumerLog.Dropped(_logger, Destination, Group, Name, count, Statistics.Dropped);
     }
 
     // Liveness proves consumption: work waiting and nothing finished means a stuck receiver; replace it.

@@ -143,7 +143,7 @@ public sealed class ConsumerBuilder
             return null;
         }
 
-        var key = _client.Keys.Paused(_destination.Name);
+        var key = _client.Keys.Paused(Keys.KeySchema.KeyName(_destination));
         var group = Options.Group;
         return token => redis.HashExistsAsync(key, group, token);
     }

@@ -35,6 +35,7 @@ public sealed class ConsumerStatistics
     private long _retried;
     private long _deadLettered;
     private long _skipped;
+    private long _dropped;
 
     /// <summary>Messages received from the transport (reclaims included).</summary>
     public long Received => Interlocked.Read(ref _received);
@@ -54,6 +55,9 @@ public sealed class ConsumerStatistics
     /// <summary>Duplicates acknowledged without running the handler.</summary>
     public long Skipped => Interlocked.Read(ref _skipped);
 
+    /// <summary>Pub/Sub messages lost because this consumer fell behind and its bounded buffer dropped the oldest.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
     internal void AddReceived(int count) => Interlocked.Add(ref _received, count);
 
     internal void AddProcessed() => Interlocked.Increment(ref _processed);
@@ -65,4 +69,6 @@ public sealed class ConsumerStatistics
     internal void AddDeadLettered() => Interlocked.Increment(ref _deadLettered);
 
     internal void AddSkipped() => Interlocked.Increment(ref _skipped);
+
+    internal void AddDropped(long count) => Interlocked.Add(ref _dropped, count);
 }

@@ -34,4 +34,7 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(2009, LogLevel.Warning, "Handing back {Count} unstarted messages of {Destination} failed; they return after the visibility timeout")]
     public static partial void ReleaseFailed(ILogger logger, Destination destination, int count, Exception exception);
+
+    [LoggerMessage(2010, LogLevel.Warning, "Consumer {Consumer} of {Destination} (group {Group}) fell behind and lost {Count} messages ({Total} in all): its buffer was full and dropped the oldest")]
+    public static partial void Dropped(ILogger logger, Destination destination, string group, string consumer, long count, long total);
 }

@@ -24,7 +24,7 @@ internal sealed class DeduplicationMiddleware(IRedisExecutor redis, KeySchema ke
 {
     public async ValueTask InvokeAsync(ConsumeContext context, ConsumeDelegate next)
     {
-        var key = keys.Dedup(context.Destination.Name, context.Group, context.Envelope.Id);
+        var key = keys.Dedup(KeySchema.KeyName(context.Destination), context.Group, context.Envelope.Id);
         var claimed = await redis.ExecuteAsync(
             new RedisCommand("SET", [key, "processing", "NX", "PX", (long)claimTime.TotalMilliseconds]).WithKey(),
             RespParsers.Value, context.CancellationToken).ConfigureAwait(false);

@@ -32,6 +32,8 @@ public static class HeraldDiagnostics
 
     internal static Counter<long> DeadLettered { get; } = Meter.CreateCounter<long>("herald.messages.dead_lettered", "{message}", "Messages moved to the dead-letter store.");
 
+    internal static Counter<long> Dropped { get; } = Meter.CreateCounter<long>("herald.messages.dropped", "{message}", "Pub/Sub messages lost because a consumer fell behind.");
+
     internal static Histogram<double> ProcessingDuration { get; } = Meter.CreateHistogram<double>(
         "herald.message.processing.duration", "s", "Handler time per message.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30] });

@@ -12,6 +12,7 @@ namespace Herald.Keys;
 public sealed class KeySchema
 {
     private static readonly System.Buffers.SearchValues<char> s_reserved = System.Buffers.SearchValues.Create("{}#\r\n ");
+    private static readonly System.Buffers.SearchValues<char> s_escaped = System.Buffers.SearchValues.Create("{}#%");
 
     /// <summary>The prefix used when none is configured.</summary>
     public const string DefaultPrefix = "herald";
@@ -47,6 +48,15 @@ public sealed class KeySchema
 
     /// <summary>The dead-letter stream next to a stream partition or queue (same slot, so moves are atomic).</summary>
     public string DeadLetters(string name, int? partition = null) => Key(Tag(name, partition), "dlq");
+
+    /// <summary>
+    /// The dead-letter stream of a Pub/Sub channel: <see cref="DeadLetters"/> of the channel's
+    /// <see cref="EscapeName">escaped</see> name. An ordinary channel name is unchanged, so
+    /// <c>channel:orders</c> dead-letters into <c>herald:{orders}:dlq</c>, shared with a stream or queue
+    /// called <c>orders</c> as a queue's is with its stream; each entry's <c>dlq-origin</c> tells them apart.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="channel"/> is empty.</exception>
+    public string ChannelDeadLetters(string channel) => DeadLetters(EscapeName(channel));
 
     /// <summary>Sorted set of messages waiting for a delayed retry, scored by due time (ms).</summary>
     public string Retries(string name, int? partition = null) => Key(Tag(name, partition), "retry");
@@ -90,6 +100,50 @@ public sealed class KeySchema
 
     /// <summary>The registry of every destination Herald has created (a hash: name → kind), for tooling.</summary>
     public string Destinations() => $"{Prefix}:destinations";
+
+    /// <summary>
+    /// Maps any Pub/Sub channel or pattern (Redis allows every byte in one) to a name
+    /// <see cref="ValidateName"/> accepts: braces, <c>#</c>, <c>%</c>, whitespace and control characters become
+    /// <c>%XX</c> (their UTF-8 bytes in upper-case hex), everything else stays. The mapping is one-to-one
+    /// (a literal <c>%</c> is escaped too), and names that are valid already, other than those with <c>%</c>,
+    /// are returned unchanged, so their keys read as they are written.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null or empty.</exception>
+    public static string EscapeName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!name.Any(NeedsEscape))
+        {
+            return name;
+        }
+
+        var escaped = new System.Text.StringBuilder(name.Length + 8);
+        Span<byte> bytes = stackalloc byte[4];
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (!NeedsEscape(c))
+            {
+                escaped.Append(c);
+                continue;
+            }
+
+            // Whitespace and control characters are all in the BMP, so one char is one scalar here.
+            var count = System.Text.Encoding.UTF8.GetBytes([c], bytes);
+            foreach (var b in bytes[..count])
+            {
+                escaped.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return escaped.ToString();
+
+        static bool NeedsEscape(char c) => s_escaped.Contains(c) || char.IsWhiteSpace(c) || char.IsControl(c);
+    }
+
+    /// <summary>The name keys of <paramref name="destination"/> are built from: channels and patterns escaped (<see cref="EscapeName"/>).</summary>
+    internal static string KeyName(Destination destination) =>
+        destination.Kind is DestinationKind.Channel or DestinationKind.Pattern ? EscapeName(destination.Name) : destination.Name;
 
     /// <summary>Throws when <paramref name="name"/> cannot be used inside a key.</summary>
     public static void ValidateName(string name)

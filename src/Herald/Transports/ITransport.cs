@@ -72,4 +72,10 @@ public interface ITransportReceiver : IAsyncDisposable
 
     /// <summary>True when the transport supports acknowledgement (false for Pub/Sub, which is at-most-once).</summary>
     bool IsReliable { get; }
+
+    /// <summary>
+    /// Messages this receiver lost because its consumer fell behind (Pub/Sub buffers are bounded and drop
+    /// the oldest). Always 0 for reliable transports, which keep unread messages in Redis instead.
+    /// </summary>
+    long Dropped => 0;
 }
