@@ -55,7 +55,17 @@ public sealed class EncryptionKeyRing
     }
 
     /// <summary>Removes a retired key; messages encrypted with it can no longer be read.</summary>
-    public bool Remove(string keyId) => _keys.TryRemove(keyId, out _);
+    /// <exception cref="InvalidOperationException"><paramref name="keyId"/> is the current key: make another one current first.</exception>
+    public bool Remove(string keyId)
+    {
+        if (string.Equals(keyId, _current, StringComparison.Ordinal))
+        {
+            // Removing it would leave the ring encrypting with a key it no longer has.
+            throw new InvalidOperationException($"Key '{keyId}' encrypts new messages; make another key current before removing it.");
+        }
+
+        return _keys.TryRemove(keyId, out _);
+    }
 
     /// <summary>True when a key is current (the ring can encrypt).</summary>
     internal bool HasCurrentKey => _current is not null;
