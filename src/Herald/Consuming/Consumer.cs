@@ -387,6 +387,14 @@ public sealed class Consumer : IAsyncDisposable
                 return;
             }
 
+            if (failure is OperationCanceledException && _abortHandlers.IsCancellationRequested)
+            {
+                // Stopped past the stop timeout: the message is not at fault, so it is neither retried (which
+                // would spend an attempt) nor dead-lettered; it goes back for prompt redelivery as it was.
+                await CurrentReceiver.ReleaseAsync([delivery], CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+
             await HandleFailureAsync(delivery, failure).ConfigureAwait(false);
             Volatile.Write(ref _lastProgress, _time.GetTimestamp());
         }
