@@ -353,13 +353,15 @@ public sealed class Consumer : IAsyncDisposable
         Exception? failure = null;
         try
         {
-            var binding = _handlers.Resolve(delivery.Envelope.Type, Destination);
-            context.MessageType = binding.MessageType;
-            context.Handler = binding.Invoke;
+            // Authorisation first: an unauthorised message is reported as such whatever its type claims to be.
             if (_authorize?.Invoke(delivery) is { } denied)
             {
                 throw denied;
             }
+
+            var binding = _handlers.Resolve(delivery.Envelope.Type, Destination);
+            context.MessageType = binding.MessageType;
+            context.Handler = binding.Invoke;
 
             context.Message = _codec.Decode(delivery.Envelope, binding.MessageType);
             await _pipeline(context).ConfigureAwait(false);
