@@ -61,6 +61,7 @@ internal sealed class HeraldHostedService(
         try
         {
             await consumer.StopAsync(cancellationToken).ConfigureAwait(false);
+            await consumer.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

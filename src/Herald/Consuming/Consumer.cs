@@ -105,6 +105,9 @@ public sealed class Consumer : IAsyncDisposable
     /// <summary>Number of times the watchdog replaced a stalled receiver.</summary>
     public int Recoveries { get; private set; }
 
+    /// <summary>Called once the consumer has stopped (the client forgets it then).</summary>
+    internal Action<Consumer>? Stopped { get; set; }
+
     private bool IsPaused => _pausedLocally || _pausedRemotely || _time.GetTimestamp() < Volatile.Read(ref _pausedUntil);
 
     /// <summary>Stops fetching until <see cref="Resume"/>; in-flight messages finish.</summary>
@@ -188,6 +191,7 @@ public sealed class Consumer : IAsyncDisposable
         await _receiver.DisposeAsync().ConfigureAwait(false);
         Volatile.Write(ref _stopped, 1);
         ConsumerLog.Stopped(_logger, Destination, Group, Name, Statistics.Processed);
+        Stopped?.Invoke(this);
     }
 
     /// <summary>Stops gracefully.</summary>
