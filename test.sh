@@ -11,7 +11,7 @@ exec </dev/null
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 scripts/redis.sh install
-apt_install python3-redis tmux
+apt_install python3-redis python3-cryptography tmux
 
 RESULTS_DIR="$PWD/artifacts/test-results"
 rm -rf "$RESULTS_DIR"

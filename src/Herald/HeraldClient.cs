@@ -195,7 +195,8 @@ public sealed class HeraldClient : IAsyncDisposable
         }
     }
 
-    private MessageEnvelope CreateEnvelope(object? message, Type type, PublishOptions? options, Activity? activity)
+    // Internal rather than private so that interop tests frame exactly what a publish would send.
+    internal MessageEnvelope CreateEnvelope(object? message, Type type, PublishOptions? options, Activity? activity)
     {
         var wireType = options?.Type ?? MessageTypes.NameOf(message?.GetType() ?? type);
         if (Options.ValidateOnPublish)

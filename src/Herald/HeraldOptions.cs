@@ -61,47 +61,80 @@ public sealed class HeraldOptions
     /// <summary>The settings of queue <paramref name="name"/>.</summary>
     public QueueOptions QueueOptionsFor(string name) => Queues.TryGetValue(name, out var options) ? options : DefaultQueue;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    /// <summary>
+    /// Throws <see cref="InvalidOptionException"/> (an <see cref="ArgumentException"/>) naming the first
+    /// invalid setting by its path, as configuration would spell it: <c>Streams:orders:Partitions</c>.
+    /// </summary>
     public void Validate()
     {
         if (RedisOptions is null)
         {
-            ArgumentException.ThrowIfNullOrWhiteSpace(Redis, nameof(Redis));
+            if (string.IsNullOrWhiteSpace(Redis))
+            {
+                throw new InvalidOptionException(nameof(Redis), "must be a Redis URL such as redis://localhost:6379.");
+            }
+
             try
             {
                 _ = Herald.Redis.RedisOptions.Parse(Redis);
             }
             catch (FormatException exception)
             {
-                throw new ArgumentException($"Redis: {exception.Message}", nameof(Redis), exception);
+                // The message never repeats the URL: it may carry a password.
+                throw new InvalidOptionException(nameof(Redis), $"is not a valid Redis URL: {exception.Message}", exception);
             }
         }
         else
         {
-            RedisOptions.Validate();
+            InvalidOptionException.Scoped(nameof(RedisOptions), RedisOptions.Validate);
         }
 
-        _ = new Keys.KeySchema(KeyPrefix);
-        ArgumentException.ThrowIfNullOrWhiteSpace(Source, nameof(Source));
-        ArgumentNullException.ThrowIfNull(Codecs, nameof(Codecs));
-        Codecs.Validate();
-        DefaultStream.Validate();
-        DefaultQueue.Validate();
-        foreach (var (name, stream) in Streams)
+        try
         {
-            Keys.KeySchema.ValidateName(name);
-            stream.Validate();
+            _ = new Keys.KeySchema(KeyPrefix);
         }
-
-        foreach (var (name, queue) in Queues)
+        catch (ArgumentException exception)
         {
-            Keys.KeySchema.ValidateName(name);
-            queue.Validate();
+            throw new InvalidOptionException(nameof(KeyPrefix), $"is invalid: {InvalidOptionException.Reason(exception)}", exception);
         }
 
+        if (string.IsNullOrWhiteSpace(Source))
+        {
+            throw new InvalidOptionException(nameof(Source), "must not be empty.");
+        }
+
+        InvalidOptionException.Scoped(nameof(Codecs), Required(Codecs, nameof(Codecs)).Validate);
+        InvalidOptionException.Scoped(nameof(DefaultStream), Required(DefaultStream, nameof(DefaultStream)).Validate);
+        InvalidOptionException.Scoped(nameof(DefaultQueue), Required(DefaultQueue, nameof(DefaultQueue)).Validate);
+        ValidateNamed(nameof(Streams), "stream", Streams, static stream => stream.Validate());
+        ValidateNamed(nameof(Queues), "queue", Queues, static queue => queue.Validate());
         if (Access is not null && (Role is null || !Access.Roles.ContainsKey(Role)))
         {
-            throw new ArgumentException($"With access rules, Role must name one of their roles ({string.Join(", ", Access.Roles.Keys)}).", nameof(Role));
+            var roles = Access.Roles.Count == 0 ? "none are defined" : string.Join(", ", Access.Roles.Keys);
+            throw new InvalidOptionException(nameof(Role), $"must name one of the access roles ({roles}) when access rules are set{(Role is null ? string.Empty : $"; '{Role}' is not one of them")}.");
         }
     }
+
+    private static void ValidateNamed<T>(string section, string kind, IDictionary<string, T> items, Action<T> validate)
+        where T : class
+    {
+        foreach (var (name, item) in items)
+        {
+            try
+            {
+                Keys.KeySchema.ValidateName(name);
+            }
+            catch (ArgumentException exception)
+            {
+                throw new InvalidOptionException($"{section}:{name}", $"is not a valid {kind} name: {InvalidOptionException.Reason(exception)}", exception);
+            }
+
+            var path = $"{section}:{name}";
+            var present = Required(item, path);
+            InvalidOptionException.Scoped(path, () => validate(present));
+        }
+    }
+
+    private static T Required<T>(T? value, string setting)
+        where T : class => value ?? throw new InvalidOptionException(setting, "must be set.");
 }

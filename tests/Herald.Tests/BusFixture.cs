@@ -1,4 +1,5 @@
 using Herald.Consuming;
+using Herald.Redis.Commands;
 using Herald.TestKit;
 
 namespace Herald.Tests;
@@ -17,6 +18,17 @@ public sealed class BusFixture : RedisFixture
             });
         return await builder.BuildAsync();
     }
+
+    /// <summary>Waits until stream <paramref name="name"/> of <paramref name="bus"/> has <paramref name="count"/> dead letters, and returns them.</summary>
+    public static async Task<IReadOnlyList<StreamEntry>> DeadLettersAsync(HeraldClient bus, string name, int count)
+    {
+        var key = bus.Keys.DeadLetters(name);
+        await Wait.UntilAsync(async () => await bus.Redis!.StreamLengthAsync(key) >= count, because: $"{count} messages of {name} are dead-lettered");
+        return await bus.Redis!.StreamRangeAsync(key);
+    }
+
+    /// <summary>The single dead letter of stream <paramref name="name"/> once it is there.</summary>
+    public static async Task<StreamEntry> DeadLetterAsync(HeraldClient bus, string name) => (await DeadLettersAsync(bus, name, 1)).Single();
 
     /// <summary>Consumer settings for tests: short blocking reads and timeouts so failures show quickly.</summary>
     public static void Fast(ConsumerOptions options)

@@ -11,7 +11,7 @@ namespace Herald.Codecs;
 public sealed class EncryptionKeyRing
 {
     private readonly ConcurrentDictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
-    private string? _current;
+    private volatile string? _current;
 
     /// <summary>The id of the key that encrypts new messages.</summary>
     public string CurrentKeyId => _current ?? throw new InvalidOperationException("The key ring has no current key.");
@@ -55,7 +55,20 @@ public sealed class EncryptionKeyRing
     }
 
     /// <summary>Removes a retired key; messages encrypted with it can no longer be read.</summary>
-    public bool Remove(string keyId) => _keys.TryRemove(keyId, out _);
+    /// <exception cref="InvalidOperationException"><paramref name="keyId"/> is the current key: make another one current first.</exception>
+    public bool Remove(string keyId)
+    {
+        if (string.Equals(keyId, _current, StringComparison.Ordinal))
+        {
+            // Removing it would leave the ring encrypting with a key it no longer has.
+            throw new InvalidOperationException($"Key '{keyId}' encrypts new messages; make another key current before removing it.");
+        }
+
+        return _keys.TryRemove(keyId, out _);
+    }
+
+    /// <summary>True when a key is current (the ring can encrypt).</summary>
+    internal bool HasCurrentKey => _current is not null;
 
     internal bool TryGet(string keyId, out byte[] key) => _keys.TryGetValue(keyId, out key!);
 }

@@ -26,15 +26,27 @@ public sealed class CodecOptions
     /// <summary>Largest message accepted on publish and on receive, in bytes (after decompression too). Default 1 MiB.</summary>
     public int MaxMessageSize { get; set; } = 1024 * 1024;
 
-    /// <summary>Throws when a setting is out of range.</summary>
+    /// <summary>Throws <see cref="InvalidOptionException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        ArgumentNullException.ThrowIfNull(DefaultSerializer, nameof(DefaultSerializer));
-        ArgumentOutOfRangeException.ThrowIfNegative(CompressionThreshold, nameof(CompressionThreshold));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageSize, 64, nameof(MaxMessageSize));
-        if (Encryption is not null)
+        if (DefaultSerializer is null)
         {
-            _ = Encryption.CurrentKeyId;
+            throw new InvalidOptionException(nameof(DefaultSerializer), "must be set.");
+        }
+
+        if (CompressionThreshold < 0)
+        {
+            throw new InvalidOptionException(nameof(CompressionThreshold), $"must not be negative (it is {CompressionThreshold}).");
+        }
+
+        if (MaxMessageSize < 64)
+        {
+            throw new InvalidOptionException(nameof(MaxMessageSize), $"must be at least 64 bytes (it is {MaxMessageSize}).");
+        }
+
+        if (Encryption is { HasCurrentKey: false })
+        {
+            throw new InvalidOptionException(nameof(Encryption), "must have a current key: add one (the first key added becomes current) or call SetCurrent.");
         }
     }
 }

@@ -111,6 +111,9 @@ public sealed class Consumer : IAsyncDisposable
     /// <summary>Number of times the watchdog replaced a stalled receiver.</summary>
     public int Recoveries { get; private set; }
 
+    /// <summary>Called once the consumer has stopped (the client forgets it then).</summary>
+    internal Action<Consumer>? Stopped { get; set; }
+
     private bool IsPaused => _pausedLocally || _pausedRemotely || _time.GetTimestamp() < Volatile.Read(ref _pausedUntil);
 
     /// <summary>Stops fetching until <see cref="Resume"/>; in-flight messages finish.</summary>
@@ -194,6 +197,7 @@ public sealed class Consumer : IAsyncDisposable
         await _receiver.DisposeAsync().ConfigureAwait(false);
         Volatile.Write(ref _stopped, 1);
         ConsumerLog.Stopped(_logger, Destination, Group, Name, Statistics.Processed);
+        Stopped?.Invoke(this);
     }
 
     /// <summary>Stops gracefully.</summary>
@@ -365,13 +369,15 @@ public sealed class Consumer : IAsyncDisposable
         Exception? failure = null;
         try
         {
-            var binding = _handlers.Resolve(delivery.Envelope.Type, Destination);
-            context.MessageType = binding.MessageType;
-            context.Handler = binding.Invoke;
+            // Authorisation first: an unauthorised message is reported as such whatever its type claims to be.
             if (_authorize?.Invoke(delivery) is { } denied)
             {
                 throw denied;
             }
+
+            var binding = _handlers.Resolve(delivery.Envelope.Type, Destination);
+            context.MessageType = binding.MessageType;
+            context.Handler = binding.Invoke;
 
             context.Message = _codec.Decode(delivery.Envelope, binding.MessageType);
             await _pipeline(context).ConfigureAwait(false);
@@ -396,6 +402,14 @@ public sealed class Consumer : IAsyncDisposable
 
                 Volatile.Write(ref _lastProgress, _time.GetTimestamp());
                 _acks.Writer.TryWrite(delivery);
+                return;
+            }
+
+            if (failure is OperationCanceledException && _abortHandlers.IsCancellationRequested)
+            {
+                // Stopped past the stop timeout: the message is not at fault, so it is neither retried (which
+                // would spend an attempt) nor dead-lettered; it goes back for prompt redelivery as it was.
+                await CurrentReceiver.ReleaseAsync([delivery], CancellationToken.None).ConfigureAwait(false);
                 return;
             }
 

@@ -131,6 +131,7 @@ public sealed class ConsumerBuilder
             PausedRemotely(),
             Authorizer());
         await consumer.StartAsync(cancellationToken).ConfigureAwait(false);
+        consumer.Stopped = _client.Forget;
         _client.Track(consumer);
         return consumer;
     }

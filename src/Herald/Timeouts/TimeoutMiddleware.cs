@@ -24,9 +24,10 @@ internal sealed class TimeoutMiddleware(TimeSpan timeout, TimeProvider time) : I
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(outer);
         deadline.CancelAfter(timeout);
         context.CancellationToken = deadline.Token;
+        var handler = next(context).AsTask();
         try
         {
-            await next(context).AsTask().WaitAsync(timeout, time, outer).ConfigureAwait(false);
+            await handler.WaitAsync(timeout, time, outer).ConfigureAwait(false);
         }
         catch (Exception exception) when (!outer.IsCancellationRequested && (exception is TimeoutException || (exception is OperationCanceledException && deadline.IsCancellationRequested)))
         {
@@ -34,6 +35,14 @@ internal sealed class TimeoutMiddleware(TimeSpan timeout, TimeProvider time) : I
         }
         finally
         {
+            if (!handler.IsCompleted)
+            {
+                // We stop waiting for a handler that still runs (deadline, or the consumer stopping): cancel its
+                // token ourselves. The deadline's own timer and the link to the outer token may not have fired
+                // yet, and disposing the source would then leave the handler running with a token never cancelled.
+                await deadline.CancelAsync().ConfigureAwait(false);
+            }
+
             context.CancellationToken = outer;
         }
     }

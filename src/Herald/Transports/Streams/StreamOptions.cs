@@ -22,27 +22,33 @@ public sealed class StreamOptions
     /// <summary>How often a consumer applies the retention rules. Default 10 s.</summary>
     public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Throws for an invalid setting.</summary>
+    /// <summary>Throws <see cref="InvalidOptionException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(Partitions, 1, nameof(Partitions));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(Partitions, 1024, nameof(Partitions));
-        if (MaxLength is { } length)
+        if (Partitions is < 1 or > 1024)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(length, 1, nameof(MaxLength));
+            throw new InvalidOptionException(nameof(Partitions), $"must be between 1 and 1024 (it is {Partitions}).");
         }
 
-        if (MaxAge is { } age)
+        if (MaxLength is < 1)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(age, TimeSpan.Zero, nameof(MaxAge));
+            throw new InvalidOptionException(nameof(MaxLength), $"must be at least 1 when set (it is {MaxLength}).");
         }
 
-        if (HardCap is { } cap)
+        if (MaxAge is { } age && age <= TimeSpan.Zero)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(cap, 1, nameof(HardCap));
+            throw new InvalidOptionException(nameof(MaxAge), $"must be positive when set (it is {age}).");
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(TrimInterval, TimeSpan.FromMilliseconds(100), nameof(TrimInterval));
+        if (HardCap is < 1)
+        {
+            throw new InvalidOptionException(nameof(HardCap), $"must be at least 1 when set (it is {HardCap}).");
+        }
+
+        if (TrimInterval < TimeSpan.FromMilliseconds(100))
+        {
+            throw new InvalidOptionException(nameof(TrimInterval), $"must be at least 100 ms (it is {TrimInterval}).");
+        }
     }
 
     /// <summary>The partition of a message: by partition key (stable hash) when it has one.</summary>
