@@ -35,7 +35,7 @@ public sealed class ListDeliveryTests(BusFixture fixture) : IClassFixture<BusFix
         await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
         var seen = new ConcurrentDictionary<int, int>();
         var byConsumer = new ConcurrentDictionary<string, int>();
-        var consumers = new List<Consuming.Consumer>();
+        var consumers = new List<Herald.Consuming.Consumer>();
         for (var i = 0; i < 3; i++)
         {
             consumers.Add(await bus.Consume(s_jobs, o => { BusFixture.Fast(o); o.Prefetch = 20; o.BatchSize = 10; })

@@ -126,7 +126,7 @@ public sealed class RetentionAndOrderingTests(BusFixture fixture) : IClassFixtur
 
     // The trim interval (100 ms) is shorter than a maintenance pass, so every pass trims: two whole passes
     // after a change prove that a trim which must not happen did not happen.
-    private static async Task WaitForTrimCyclesAsync(Consuming.Consumer consumer)
+    private static async Task WaitForTrimCyclesAsync(Herald.Consuming.Consumer consumer)
     {
         var target = consumer.MaintenanceCycles + 2;
         await Wait.UntilAsync(() => consumer.MaintenanceCycles >= target, because: "two maintenance passes run");
