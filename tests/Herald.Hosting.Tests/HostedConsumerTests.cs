@@ -161,7 +161,7 @@ public sealed class HostedConsumerTests(RedisFixture fixture) : IClassFixture<Re
         cancelled.Task.IsCompleted.Should().BeTrue("the handler's token is cancelled at the stop timeout");
         var pending = await client.Redis!.StreamPendingEntriesAsync(client.Keys.Stream("orders"), "default", 10);
         pending.Should().ContainSingle().Which.Id.Should().Be(published.EntryId, "an interrupted message stays pending for redelivery");
-        (await client.Redis!.SortedSetLengthAsync(client.Keys.Retries("orders"))).Should().Be(0, "a stop is not the message's failure: no retry is spent");
+        (await client.Redis!.SortedSetLengthAsync(client.Keys.Retries("orders", "default"))).Should().Be(0, "a stop is not the message's failure: no retry is spent");
         (await client.Redis!.StreamLengthAsync(client.Keys.DeadLetters("orders"))).Should().Be(0);
     }
 

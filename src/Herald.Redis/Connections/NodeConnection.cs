@@ -209,14 +209,33 @@ internal sealed class NodeConnection : IAsyncDisposable
         _disposed.Dispose();
     }
 
+    // Publishing the connection and ending the reconnect loop are one step under the state lock, so a
+    // caller that finds no connection either sees the loop still running or starts the only new one.
     private void Publish(RedisConnection connection)
     {
         connection.Faulted = OnFaulted;
-        Volatile.Write(ref _connection, connection);
-        Endpoint = connection.Endpoint;
+        lock (_stateLock)
+        {
+            Volatile.Write(ref _connection, connection);
+            Endpoint = connection.Endpoint;
+            _reconnecting = null;
+        }
+
         if (connection.IsFaulted)
         {
+            // It failed before it was current, so its fault callback found nothing to replace.
             OnFaulted(connection, new IOException("The connection failed as it was published."));
+        }
+    }
+
+    private void EnsureReconnecting()
+    {
+        lock (_stateLock)
+        {
+            if (Current is null && !_disposed.IsCancellationRequested)
+            {
+                _reconnecting ??= Task.Run(ReconnectLoopAsync);
+            }
         }
     }
 
@@ -227,10 +246,7 @@ internal sealed class NodeConnection : IAsyncDisposable
             return;
         }
 
-        lock (_stateLock)
-        {
-            _reconnecting ??= Task.Run(ReconnectLoopAsync);
-        }
+        EnsureReconnecting();
     }
 
     private async Task ReconnectLoopAsync()
@@ -244,11 +260,6 @@ internal sealed class NodeConnection : IAsyncDisposable
             {
                 var connection = await OpenAsync(subscriber: false, _disposed.Token).ConfigureAwait(false);
                 var drained = DrainBacklog(connection);
-                lock (_stateLock)
-                {
-                    _reconnecting = null;
-                }
-
                 Publish(connection);
 
                 // Commands that raced into the backlog while the connection was being published.
@@ -324,12 +335,9 @@ internal sealed class NodeConnection : IAsyncDisposable
         {
             DrainBacklog(connection);
         }
-        else if (_reconnecting is null && !_disposed.IsCancellationRequested)
+        else
         {
-            lock (_stateLock)
-            {
-                _reconnecting ??= Task.Run(ReconnectLoopAsync);
-            }
+            EnsureReconnecting();
         }
     }
 

@@ -332,8 +332,9 @@ public sealed class RedisSubscriber : IAsyncDisposable
             {
                 break;
             }
-            catch (HeraldException)
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
+                // Any failure (not only Herald's own) must end in another attempt, or the subscriber stays down.
                 var jittered = TimeSpan.FromTicks((long)(delay.Ticks * (0.5 + (Random.Shared.NextDouble() / 2))));
                 try
                 {

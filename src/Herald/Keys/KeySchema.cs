@@ -58,8 +58,22 @@ public sealed class KeySchema
     /// <exception cref="ArgumentException"><paramref name="channel"/> is empty.</exception>
     public string ChannelDeadLetters(string channel) => DeadLetters(EscapeName(channel));
 
-    /// <summary>Sorted set of messages waiting for a delayed retry, scored by due time (ms).</summary>
-    public string Retries(string name, int? partition = null) => Key(Tag(name, partition), "retry");
+    /// <summary>
+    /// Sorted set of one consumer group's messages waiting for a delayed retry, scored by due time (ms).
+    /// Retries belong to the group that failed them: other groups of the stream never see them again.
+    /// </summary>
+    public string Retries(string name, string group, int? partition = null)
+    {
+        ValidateName(group);
+        return Key(Tag(name, partition), $"retry:{group}");
+    }
+
+    /// <summary>The stream into which due retries of one consumer group are promoted; only that group reads it.</summary>
+    public string RetriedStream(string name, string group, int? partition = null)
+    {
+        ValidateName(group);
+        return Key(Tag(name, partition), $"retried:{group}");
+    }
 
     /// <summary>The marker that a message id was processed, for duplicate suppression.</summary>
     public string Dedup(string name, string group, string messageId) => Key(Tag(name), $"dedup:{group}:{messageId}");

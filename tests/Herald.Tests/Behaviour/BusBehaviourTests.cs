@@ -92,6 +92,32 @@ public abstract class BusBehaviourTests
     }
 
     [Fact]
+    public async Task Stream_OneGroupRetries_OtherGroupGetsTheMessageOnlyOnce()
+    {
+        await using var under = await StartAsync();
+        var orders = Destination.Stream(under.Name("orders"));
+        var billingAttempts = new ConcurrentQueue<int>();
+        var shipping = new ConcurrentQueue<string>();
+        await using var billingConsumer = await under.Bus.Consume(orders, o => InGroup(o, "billing"))
+            .Handle<OrderPlaced>((c, _) =>
+            {
+                billingAttempts.Enqueue(c.Attempt);
+                return c.Attempt < 3 ? throw new InvalidOperationException("billing is down") : ValueTask.CompletedTask;
+            })
+            .StartAsync();
+        await using var shippingConsumer = await under.Bus.Consume(orders, o => InGroup(o, "shipping"))
+            .Handle<OrderPlaced>((c, _) => { shipping.Enqueue(c.Message.OrderId); return ValueTask.CompletedTask; })
+            .StartAsync();
+
+        await under.Bus.PublishAsync(orders, new OrderPlaced("a", 1));
+
+        await Wait.UntilAsync(() => billingConsumer.Statistics.Processed == 1, because: "billing succeeds on its third attempt");
+        billingAttempts.Should().Equal(1, 2, 3);
+        await Wait.UntilAsync(async () => await under.PendingAsync(orders, "shipping") == 0 && shipping.Count == 1);
+        shipping.Should().Equal(["a"], "a retry belongs to the group that failed, not to every group");
+    }
+
+    [Fact]
     public async Task Stream_HandlerFailsOnce_RedeliveredWithTheAttemptRaised()
     {
         await using var under = await StartAsync();

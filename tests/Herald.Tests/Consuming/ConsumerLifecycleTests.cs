@@ -43,6 +43,6 @@ public sealed class ConsumerLifecycleTests(BusFixture fixture) : IClassFixture<B
         cancelled.Task.IsCompleted.Should().BeTrue("the handler's token is cancelled when the stop timeout passes");
         consumer.Statistics.Failed.Should().Be(0);
         (await bus.Redis!.StreamPendingEntriesAsync(bus.Keys.Stream("orders"), "default", 10)).Should().ContainSingle().Which.Id.Should().Be(published.EntryId);
-        (await bus.Redis!.SortedSetLengthAsync(bus.Keys.Retries("orders"))).Should().Be(0);
+        (await bus.Redis!.SortedSetLengthAsync(bus.Keys.Retries("orders", "default"))).Should().Be(0);
     }
 }

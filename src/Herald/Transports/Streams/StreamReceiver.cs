@@ -26,7 +26,11 @@ internal sealed class StreamReceiver : ITransportReceiver
     private readonly ReceiverOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    // Sources are what this consumer reads: the partitions of the stream (0…n-1), then the group's own
+    // retried stream of each partition (n…2n-1). A delivery's transport state is its source index.
+    private readonly string[] _sources;
     private readonly string[] _streams;
+    private readonly string[] _retryStreams;
     private readonly string[] _retries;
     private readonly string[] _deadLetters;
     private readonly string[] _claimCursors;
@@ -35,6 +39,7 @@ internal sealed class StreamReceiver : ITransportReceiver
     private RedisLease? _lease;
     private bool _ownPendingRead;
     private long _lastTrim;
+    private long _lastRetryTrim;
 
     public StreamReceiver(RedisClient redis, KeySchema keys, Destination destination, StreamOptions streamOptions, string group, string consumer, ReceiverOptions options, TimeProvider time, ILogger logger)
     {
@@ -49,18 +54,27 @@ internal sealed class StreamReceiver : ITransportReceiver
         _logger = logger;
         var partitions = streamOptions.Partitions;
         _streams = new string[partitions];
+        _retryStreams = new string[partitions];
         _retries = new string[partitions];
         _deadLetters = new string[partitions];
-        _claimCursors = new string[partitions];
-        _newPositions = new StreamPosition[partitions];
+        _sources = new string[partitions * 2];
+        _claimCursors = new string[partitions * 2];
+        _newPositions = new StreamPosition[partitions * 2];
         for (var p = 0; p < partitions; p++)
         {
             int? partition = partitions == 1 ? null : p;
             _streams[p] = keys.Stream(destination.Name, partition);
-            _retries[p] = keys.Retries(destination.Name, partition);
+            _retryStreams[p] = keys.RetriedStream(destination.Name, group, partition);
+            _retries[p] = keys.Retries(destination.Name, group, partition);
             _deadLetters[p] = keys.DeadLetters(destination.Name, partition);
-            _claimCursors[p] = "0-0";
-            _newPositions[p] = new StreamPosition(_streams[p], StreamId.Undelivered);
+            _sources[p] = _streams[p];
+            _sources[partitions + p] = _retryStreams[p];
+        }
+
+        for (var i = 0; i < _sources.Length; i++)
+        {
+            _claimCursors[i] = "0-0";
+            _newPositions[i] = new StreamPosition(_sources[i], StreamId.Undelivered);
         }
 
         _lastTrim = time.GetTimestamp();
@@ -96,12 +110,12 @@ internal sealed class StreamReceiver : ITransportReceiver
             var results = await _lease.StreamReadGroupAsync(_group, _consumer, _newPositions, max, _options.BlockTime, cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var result in results)
             {
-                var partition = Array.IndexOf(_streams, result.Key);
+                var source = Array.IndexOf(_sources, result.Key);
                 foreach (var entry in result.Entries)
                 {
                     // COUNT bounds each stream, not the read: what exceeds the caller's room waits here
                     // (it is already pending for this consumer) and goes out first next time.
-                    var delivery = ToDelivery(entry, partition, deliveryCount: 1);
+                    var delivery = ToDelivery(entry, source, deliveryCount: 1);
                     if (into.Count - before < max)
                     {
                         into.Add(delivery);
@@ -132,9 +146,10 @@ internal sealed class StreamReceiver : ITransportReceiver
             return;
         }
 
-        if (_streams.Length == 1)
+        var first = (int)deliveries[0].TransportState!;
+        if (deliveries.All(d => (int)d.TransportState! == first))
         {
-            await _redis.StreamAcknowledgeAsync(_streams[0], _group, [.. deliveries.Select(static d => d.TransportId)], cancellationToken).ConfigureAwait(false);
+            await _redis.StreamAcknowledgeAsync(_sources[first], _group, [.. deliveries.Select(static d => d.TransportId)], cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -143,7 +158,7 @@ internal sealed class StreamReceiver : ITransportReceiver
         foreach (var byPartition in deliveries.GroupBy(static d => (int)d.TransportState!))
         {
 #pragma warning disable CA2012 // A batch reply is stored, then awaited exactly once after Send().
-            acks.Add(batch.StreamAcknowledgeAsync(_streams[byPartition.Key], _group, [.. byPartition.Select(static d => d.TransportId)], cancellationToken));
+            acks.Add(batch.StreamAcknowledgeAsync(_sources[byPartition.Key], _group, [.. byPartition.Select(static d => d.TransportId)], cancellationToken));
 #pragma warning restore CA2012
         }
 
@@ -156,21 +171,21 @@ internal sealed class StreamReceiver : ITransportReceiver
 
     public async ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var partition = (int)delivery.TransportState!;
+        var source = (int)delivery.TransportState!;
         var retry = delivery.Envelope with { Attempt = delivery.Attempt + 1 };
         var member = MessagePackFields.Pack(EnvelopeFormat.ToStreamFields(retry));
         var due = _time.GetUtcNow().Add(delay).ToUnixTimeMilliseconds();
-        await _redis.EvaluateAsync(ScriptCatalog.StreamRetryLater, [_streams[partition], _retries[partition]],
+        await _redis.EvaluateAsync(ScriptCatalog.StreamRetryLater, [_sources[source], _retries[PartitionOf(source)]],
             [_group, delivery.TransportId, due, member], RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DeadLetterAsync(Delivery delivery, DeadLetterInfo info, CancellationToken cancellationToken)
     {
-        var partition = (int)delivery.TransportState!;
+        var source = (int)delivery.TransportState!;
         var args = new List<RedisArg> { _group, delivery.TransportId };
         args.AddRange(EnvelopeFormat.ToStreamFields(delivery.Envelope));
         args.AddRange(DeadLetterFields.For(info, _destination, delivery.TransportId, _group, _time.GetUtcNow()));
-        await _redis.EvaluateAsync(ScriptCatalog.StreamDeadLetter, [_streams[partition], _deadLetters[partition]], args,
+        await _redis.EvaluateAsync(ScriptCatalog.StreamDeadLetter, [_sources[source], _deadLetters[PartitionOf(source)]], args,
             RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
     }
 
@@ -186,7 +201,7 @@ internal sealed class StreamReceiver : ITransportReceiver
         // reclaim by any consumer take them at once instead of waiting for the timeout.
         foreach (var byPartition in deliveries.GroupBy(static d => (int)d.TransportState!))
         {
-            await _redis.StreamClaimIdsAsync(_streams[byPartition.Key], _group, _consumer, TimeSpan.Zero,
+            await _redis.StreamClaimIdsAsync(_sources[byPartition.Key], _group, _consumer, TimeSpan.Zero,
                 [.. byPartition.Select(static d => d.TransportId)], new StreamClaimOptions { Idle = _options.VisibilityTimeout },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -198,11 +213,15 @@ internal sealed class StreamReceiver : ITransportReceiver
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         for (var p = 0; p < _streams.Length; p++)
         {
-            await _redis.EvaluateAsync(ScriptCatalog.StreamPromoteRetries, [_streams[p], _retries[p]], [now, 100], RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
+            await _redis.EvaluateAsync(ScriptCatalog.StreamPromoteRetries, [_retryStreams[p], _retries[p]], [now, 100], RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var source = 0; source < _sources.Length; source++)
+        {
             var room = max - (reclaimed.Count - before);
             if (room > 0)
             {
-                await ReclaimAsync(p, reclaimed, room, cancellationToken).ConfigureAwait(false);
+                await ReclaimAsync(source, reclaimed, room, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -213,6 +232,16 @@ internal sealed class StreamReceiver : ITransportReceiver
             foreach (var stream in _streams)
             {
                 await _redis.EvaluateAsync(ScriptCatalog.StreamTrimSafely, [stream], [_streamOptions.MaxLength ?? 0, minTime], RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (_time.GetElapsedTime(_lastRetryTrim) >= _streamOptions.TrimInterval)
+        {
+            // A retried stream belongs to one group: whatever it acknowledged is done with.
+            _lastRetryTrim = _time.GetTimestamp();
+            foreach (var stream in _retryStreams)
+            {
+                await _redis.EvaluateAsync(ScriptCatalog.StreamTrimSafely, [stream], [1, 0], RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -240,19 +269,19 @@ internal sealed class StreamReceiver : ITransportReceiver
     }
 
     // Entries idle longer than the visibility timeout belong to consumers that crashed or hung.
-    private async Task ReclaimAsync(int partition, List<Delivery> reclaimed, int max, CancellationToken cancellationToken)
+    private async Task ReclaimAsync(int source, List<Delivery> reclaimed, int max, CancellationToken cancellationToken)
     {
         AutoClaimResult claim;
         try
         {
-            claim = await _redis.StreamAutoClaimAsync(_streams[partition], _group, _consumer, _options.VisibilityTimeout, _claimCursors[partition], max, cancellationToken).ConfigureAwait(false);
+            claim = await _redis.StreamAutoClaimAsync(_sources[source], _group, _consumer, _options.VisibilityTimeout, _claimCursors[source], max, cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException error) when (error.Kind == RedisErrorKind.NoGroup)
         {
             return;
         }
 
-        _claimCursors[partition] = claim.NextStartId;
+        _claimCursors[source] = claim.NextStartId;
         var live = claim.Entries.Where(static e => !e.IsDeleted).ToList();
         if (live.Count == 0)
         {
@@ -260,11 +289,11 @@ internal sealed class StreamReceiver : ITransportReceiver
         }
 
         // XAUTOCLAIM does not report delivery counts; the pending list does.
-        var pending = await _redis.StreamPendingEntriesAsync(_streams[partition], _group, live.Count * 2, live[0].Id, live[^1].Id, _consumer, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var pending = await _redis.StreamPendingEntriesAsync(_sources[source], _group, live.Count * 2, live[0].Id, live[^1].Id, _consumer, cancellationToken: cancellationToken).ConfigureAwait(false);
         var counts = pending.ToDictionary(static p => p.Id, static p => (int)p.DeliveryCount, StringComparer.Ordinal);
         foreach (var entry in live)
         {
-            var delivery = ToDelivery(entry, partition, counts.GetValueOrDefault(entry.Id, 2));
+            var delivery = ToDelivery(entry, source, counts.GetValueOrDefault(entry.Id, 2));
             if (delivery.DeliveryCount > _options.MaxDeliveries)
             {
                 // It keeps killing or stalling its consumers: no handler gets to fail it, so dead-letter it here.
@@ -281,12 +310,12 @@ internal sealed class StreamReceiver : ITransportReceiver
 
     private async Task ReadOwnPendingAsync(List<Delivery> into, int max, CancellationToken cancellationToken)
     {
-        for (var p = 0; p < _streams.Length && into.Count < max; p++)
+        for (var p = 0; p < _sources.Length && into.Count < max; p++)
         {
             IReadOnlyList<StreamEntry> entries;
             try
             {
-                entries = await _redis.StreamReadGroupAsync(_streams[p], _group, _consumer, "0", max - into.Count, cancellationToken: cancellationToken).ConfigureAwait(false);
+                entries = await _redis.StreamReadGroupAsync(_sources[p], _group, _consumer, "0", max - into.Count, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (RedisServerException error) when (error.Kind == RedisErrorKind.NoGroup)
             {
@@ -299,7 +328,7 @@ internal sealed class StreamReceiver : ITransportReceiver
                 if (entry.IsDeleted)
                 {
                     // Trimmed or deleted while pending: nothing to handle, only the pending record to clear.
-                    await _redis.StreamAcknowledgeAsync(_streams[p], _group, entry.Id, cancellationToken).ConfigureAwait(false);
+                    await _redis.StreamAcknowledgeAsync(_sources[p], _group, entry.Id, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -310,11 +339,13 @@ internal sealed class StreamReceiver : ITransportReceiver
 
     private async Task CreateGroupsAsync(string startFrom, CancellationToken cancellationToken)
     {
-        foreach (var stream in _streams)
+        for (var source = 0; source < _sources.Length; source++)
         {
             try
             {
-                await _redis.StreamCreateGroupAsync(stream, _group, startFrom, makeStream: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                // A group's retried streams start at the beginning: everything in them is its own.
+                var from = source < _streams.Length ? startFrom : "0";
+                await _redis.StreamCreateGroupAsync(_sources[source], _group, from, makeStream: true, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (RedisServerException error) when (error.Kind == RedisErrorKind.BusyGroup)
             {
@@ -323,7 +354,9 @@ internal sealed class StreamReceiver : ITransportReceiver
         }
     }
 
-    private Delivery ToDelivery(StreamEntry entry, int partition, int deliveryCount) =>
-        new(_destination, EnvelopeFormat.FromStreamFields(entry.Id, entry.Fields), entry.Id, deliveryCount, partition);
+    private Delivery ToDelivery(StreamEntry entry, int source, int deliveryCount) =>
+        new(_destination, EnvelopeFormat.FromStreamFields(entry.Id, entry.Fields), entry.Id, deliveryCount, source);
+
+    private int PartitionOf(int source) => source % _streams.Length;
 
 }
