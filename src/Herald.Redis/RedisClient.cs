@@ -65,6 +65,9 @@ public sealed class RedisClient : IRedisExecutor, IAsyncDisposable
     /// <summary>Commands waiting for a connection.</summary>
     public int BacklogCount => _router.Nodes.Sum(static n => n.BacklogCount);
 
+    /// <summary>The multiplexed connection of the first node, for tests and diagnostics.</summary>
+    internal Connections.RedisConnection? CurrentConnection => _router.Nodes[0].Current;
+
     /// <summary>The pub/sub side of this client, on its own connection (created on first use).</summary>
     public RedisSubscriber Subscriber => _subscriber.Value;
 

@@ -10,8 +10,11 @@ public sealed class DisposeTests(RedisFixture redis) : IClassFixture<RedisFixtur
     {
         var client = await ClientOptions.ConnectAsync(redis.Url);
         var sleep = client.ExecuteAsync(new RedisCommand("DEBUG", "SLEEP", "0.5"), RespParsers.String).AsTask();
+        var written = client.CurrentConnection!.WrittenCount;
         var behind = client.ExecuteAsync(new RedisCommand("ECHO", "behind"), RespParsers.String).AsTask();
 
+        // A command queued behind one in flight is flushed a moment later, with whatever else arrives.
+        await Wait.UntilAsync(() => client.CurrentConnection!.WrittenCount > written, because: "both commands reach the socket");
         await client.DisposeAsync();
 
         foreach (var call in new[] { sleep, behind })
