@@ -55,7 +55,9 @@ public sealed class ConsumerOptions
     /// <summary>Sets <see cref="StartFrom"/> to the first entry at or after <paramref name="time"/>.</summary>
     public ConsumerOptions StartAt(DateTimeOffset time)
     {
-        StartFrom = $"{time.ToUnixTimeMilliseconds()}-0";
+        // A group delivers the entries after its start id, so start at the last id that can precede the time.
+        var ms = time.ToUnixTimeMilliseconds();
+        StartFrom = ms <= 0 ? "0" : $"{ms - 1}-{ulong.MaxValue}";
         return this;
     }
 
