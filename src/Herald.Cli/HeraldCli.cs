@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Herald.Cli.Bench;
+using Herald.Cli.Commands.Demo;
 using Herald.Cli.Commands.Info;
 using Herald.Cli.Commands.Ping;
 
@@ -21,6 +22,7 @@ internal static class HeraldCli
         root.Subcommands.Add(PingCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 
