@@ -76,9 +76,18 @@ internal static class DemoCommand
         var producer = scenario.ProduceAsync(run.Token);
         using var timer = new PeriodicTimer(s_refresh);
         var plainEvery = 0;
+
+        // A PeriodicTimer allows one pending wait: a tick still pending when the producer ends is awaited by the drain.
+        Task? tick = null;
         while (!producer.IsCompleted)
         {
-            await Task.WhenAny(producer, timer.WaitForNextTickAsync(CancellationToken.None).AsTask());
+            tick ??= timer.WaitForNextTickAsync(CancellationToken.None).AsTask();
+            await Task.WhenAny(producer, tick);
+            if (tick.IsCompleted)
+            {
+                tick = null;
+            }
+
             var figures = await scenario.SampleAsync(wholeRun: false, 0, CancellationToken.None);
             if (show is not null && (context.Console.Profile.Capabilities.Interactive || plainEvery++ % 2 == 1))
             {
@@ -100,7 +109,8 @@ internal static class DemoCommand
                 break;
             }
 
-            await timer.WaitForNextTickAsync(CancellationToken.None);
+            await (tick ?? timer.WaitForNextTickAsync(CancellationToken.None).AsTask());
+            tick = null;
         }
 
         var totals = await scenario.SampleAsync(wholeRun: true, produced.TotalSeconds, CancellationToken.None);
