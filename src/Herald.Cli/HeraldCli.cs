@@ -23,6 +23,7 @@ internal static class HeraldCli
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BusBenchConsumer.Create());
         return root;
     }
 

@@ -20,6 +20,8 @@ namespace Herald.Cli.Output;
 [JsonSerializable(typeof(InfoResult))]
 [JsonSerializable(typeof(RespBenchReport))]
 [JsonSerializable(typeof(DemoSummary))]
+[JsonSerializable(typeof(BusBenchReport))]
+[JsonSerializable(typeof(BusConsumerResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     private static CliJsonContext? s_output;
