@@ -29,7 +29,9 @@ internal static class HeraldCli
 
     public static async Task<int> RunAsync(string[] args, InvocationConfiguration? configuration = null)
     {
-        configuration ??= new InvocationConfiguration();
+        // After Ctrl+C or SIGTERM a command gets this long to stop cleanly (demo and bench delete their keys)
+        // before the process is ended; System.CommandLine's default of 2 s cuts that short.
+        configuration ??= new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
         var parseResult = Build().Parse(args);
         if (parseResult.Action is ParseErrorAction)
         {
