@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the herald CLI against Redis: $HERALD_REDIS when set, else a private server started here
-# with scripts/redis.sh and stopped again on exit. Without arguments: ping, info, bench resp.
+# with scripts/redis.sh and stopped again on exit. A known command runs as given (./run.sh bench resp);
+# anything else runs the live demo with those arguments (./run.sh, ./run.sh --duration 10).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -20,10 +21,7 @@ herald() {
   dotnet run --project src/Herald.Cli -c Release --no-build -- "$@"
 }
 
-if [[ $# -eq 0 ]]; then
-  herald ping
-  herald info
-  herald bench resp
-else
-  herald "$@"
-fi
+case "${1:-}" in
+  ping|info|bench|demo|help|--help|-h|-\?|--version) herald "$@" ;;
+  *) herald demo "$@" ;;
+esac

@@ -36,6 +36,9 @@ internal sealed class CliContext
     /// <exception cref="CliUsageException">The URL cannot be parsed or names invalid settings.</exception>
     public RedisOptions RedisOptions => _redisOptions ??= ParseRedisOptions(_redisUrl);
 
+    /// <summary>The URL as given, password included: only for handing on to a child process, never for printing.</summary>
+    public string RedisUrl => _redisUrl;
+
     /// <summary>The URL the commands connect to, without its password (safe to print).</summary>
     public string RedisDisplayUrl => RedisOptions.ToString();
 

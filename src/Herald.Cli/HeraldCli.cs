@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Herald.Cli.Bench;
+using Herald.Cli.Commands.Demo;
 using Herald.Cli.Commands.Info;
 using Herald.Cli.Commands.Ping;
 
@@ -21,12 +22,16 @@ internal static class HeraldCli
         root.Subcommands.Add(PingCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BusBenchConsumer.Create());
         return root;
     }
 
     public static async Task<int> RunAsync(string[] args, InvocationConfiguration? configuration = null)
     {
-        configuration ??= new InvocationConfiguration();
+        // After Ctrl+C or SIGTERM a command gets this long to stop cleanly (demo and bench delete their keys)
+        // before the process is ended; System.CommandLine's default of 2 s cuts that short.
+        configuration ??= new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
         var parseResult = Build().Parse(args);
         if (parseResult.Action is ParseErrorAction)
         {

@@ -4,7 +4,7 @@ using System.Text;
 namespace Herald.Cli.Tests;
 
 /// <summary>
-/// Runs the built <c>herald</c> tool as a child process (<c>dotnet herald.dll …</c>), exactly as a user's
+/// Runs the built <c>herald</c> tool as a child process (<c>dotnet Herald.Cli.dll …</c>), exactly as a user's
 /// shell would, so that exit codes and the split between standard output and standard error are real.
 /// </summary>
 internal static class HeraldTool
@@ -53,23 +53,23 @@ internal static class HeraldTool
 
     public static Task<HeraldRun> RunAsync(params string[] args) => RunAsync(args, environment: null);
 
-    // The test project references Herald.Cli, so herald.dll is copied beside the tests; its
+    // The test project references Herald.Cli, so Herald.Cli.dll is copied beside the tests; its
     // runtimeconfig comes along too. Fall back to the CLI's own output folder for other layouts.
     private static string Locate()
     {
-        var beside = Path.Combine(AppContext.BaseDirectory, "herald.dll");
+        var beside = Path.Combine(AppContext.BaseDirectory, "Herald.Cli.dll");
         if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))
             return beside;
 
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Parent?.Name ?? "Debug";
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var candidate = Path.Combine(directory.FullName, "src", "Herald.Cli", "bin", configuration, "net10.0", "herald.dll");
+            var candidate = Path.Combine(directory.FullName, "src", "Herald.Cli", "bin", configuration, "net10.0", "Herald.Cli.dll");
             if (File.Exists(candidate))
                 return candidate;
         }
 
-        throw new FileNotFoundException($"herald.dll was found neither in {AppContext.BaseDirectory} nor under src/Herald.Cli/bin/{configuration}: build Herald.Cli first.");
+        throw new FileNotFoundException($"Herald.Cli.dll was found neither in {AppContext.BaseDirectory} nor under src/Herald.Cli/bin/{configuration}: build Herald.Cli first.");
     }
 }
 

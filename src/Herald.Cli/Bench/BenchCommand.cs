@@ -11,6 +11,11 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Measure Herald against the Redis server and redis-benchmark.");
         bench.Subcommands.Add(CreateResp());
+        foreach (var transport in new[] { "streams", "lists", "pubsub" })
+        {
+            bench.Subcommands.Add(CreateBus(transport));
+        }
+
         return bench;
     }
 
@@ -40,6 +45,53 @@ internal static class BenchCommand
         };
         return command.WithHandler((context, parseResult, cancellationToken) =>
             RunAsync(context, new RespBenchSettings(TimeSpan.FromSeconds(parseResult.GetValue(duration)), parseResult.GetValue(valueSize)), cancellationToken));
+    }
+
+    private static Command CreateBus(string transport)
+    {
+        var duration = new Option<double>("--duration")
+        {
+            Description = "Seconds of the throughput phase and of the paced latency phase.",
+            DefaultValueFactory = _ => 5,
+            HelpName = "seconds",
+        }.InRange(0.1, 3600);
+        var what = transport switch
+        {
+            "streams" => "Streams with a consumer group and acks",
+            "lists" => "the reliable List queue",
+            _ => "Pub/Sub delivery",
+        };
+        var command = new Command(
+            transport,
+            $"End-to-end benchmark of {what}: producer here, consumer in a second herald process, no-op handler, {BusBench.BodyBytes}-byte "
+            + $"bodies; throughput, then latency at {BusBench.PacedRate} msg/s, beside redis-benchmark on the same command. Keys herald-bench:* are deleted after.")
+        {
+            duration,
+        };
+        return command.WithHandler((context, parseResult, cancellationToken) =>
+            RunBusAsync(context, transport, TimeSpan.FromSeconds(parseResult.GetValue(duration)), cancellationToken));
+    }
+
+    private static async Task<int> RunBusAsync(CliContext context, string transport, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await using var client = await context.ConnectAsync(cancellationToken);
+        var bench = new BusBench(client, context.RedisOptions, context.RedisUrl, transport, duration);
+        BusBenchReport report;
+        if (context.Json || !context.Console.Profile.Capabilities.Interactive)
+        {
+            report = await bench.RunAsync(SilentBenchProgress.Instance, cancellationToken);
+        }
+        else
+        {
+            report = await context.Console.Progress()
+                .AutoRefresh(false)
+                .AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+                .StartAsync(progress => bench.RunAsync(new SpectreBenchProgress(progress), cancellationToken));
+        }
+
+        context.Write(report, CliJsonContext.Output.BusBenchReport, BusBenchView.Render);
+        return ExitCodes.Success;
     }
 
     private static async Task<int> RunAsync(CliContext context, RespBenchSettings settings, CancellationToken cancellationToken)

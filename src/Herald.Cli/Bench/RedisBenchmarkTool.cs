@@ -45,6 +45,43 @@ internal sealed class RedisBenchmarkTool
     public async Task<IReadOnlyDictionary<string, RedisBenchmarkFigures>> RunAsync(
         RedisOptions target, RedisEndpoint endpoint, RedisBenchmarkLoad load, CancellationToken cancellationToken)
     {
+        var (exitCode, output, error) = await RunProcessAsync(Arguments(target, endpoint, load), cancellationToken);
+        var figures = ParseCsv(output);
+        if (exitCode != 0 || !figures.ContainsKey("SET") || !figures.ContainsKey("GET"))
+        {
+            var complaint = CliErrors.OneLine(error + " " + output);
+            throw new RedisBenchmarkException(string.Create(CultureInfo.InvariantCulture,
+                $"redis-benchmark -c {load.Clients} exited with {exitCode} without SET and GET figures: {complaint}"));
+        }
+
+        return figures;
+    }
+
+    /// <summary>
+    /// <c>redis-benchmark -n requests -c clients [-P pipeline] -q --csv command…</c>: the ceiling of one custom
+    /// command (such as <c>XADD key * data value</c>), for tests redis-benchmark has no <c>-t</c> name for.
+    /// </summary>
+    /// <exception cref="RedisBenchmarkException">redis-benchmark failed or printed something unexpected.</exception>
+    public async Task<RedisBenchmarkFigures> RunCommandAsync(
+        RedisOptions target, RedisEndpoint endpoint, RedisBenchmarkLoad load, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var arguments = ConnectionArguments(target, endpoint)
+            .Concat(LoadArguments(load))
+            .Concat(["-q", "--csv"])
+            .Concat(command);
+        var (exitCode, output, error) = await RunProcessAsync(arguments, cancellationToken);
+        var figures = ParseCsv(output);
+        if (exitCode != 0 || figures.Count == 0)
+        {
+            throw new RedisBenchmarkException(string.Create(CultureInfo.InvariantCulture,
+                $"redis-benchmark {command[0]} exited with {exitCode} without figures: {CliErrors.OneLine(error + " " + output)}"));
+        }
+
+        return figures.Values.First();
+    }
+
+    private async Task<(int ExitCode, string Output, string Error)> RunProcessAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
         var start = new ProcessStartInfo(ExecutablePath)
         {
             UseShellExecute = false,
@@ -54,7 +91,7 @@ internal sealed class RedisBenchmarkTool
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var argument in Arguments(target, endpoint, load))
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -83,15 +120,7 @@ internal sealed class RedisBenchmarkTool
             throw;
         }
 
-        var figures = ParseCsv(await output);
-        if (process.ExitCode != 0 || !figures.ContainsKey("SET") || !figures.ContainsKey("GET"))
-        {
-            var complaint = CliErrors.OneLine((await error) + " " + (await output));
-            throw new RedisBenchmarkException(string.Create(CultureInfo.InvariantCulture,
-                $"redis-benchmark -c {load.Clients} exited with {process.ExitCode} without SET and GET figures: {complaint}"));
-        }
-
-        return figures;
+        return (process.ExitCode, await output, await error);
     }
 
     /// <summary>
@@ -134,14 +163,18 @@ internal sealed class RedisBenchmarkTool
         return figures;
     }
 
-    private static IEnumerable<string> Arguments(RedisOptions target, RedisEndpoint endpoint, RedisBenchmarkLoad load)
-    {
-        string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+    private static IEnumerable<string> Arguments(RedisOptions target, RedisEndpoint endpoint, RedisBenchmarkLoad load) =>
+        ConnectionArguments(target, endpoint)
+            .Concat(["-t", "set,get", "-d", load.ValueSize.ToString(CultureInfo.InvariantCulture)])
+            .Concat(LoadArguments(load))
+            .Concat(["-q", "--csv"]);
 
+    private static IEnumerable<string> ConnectionArguments(RedisOptions target, RedisEndpoint endpoint)
+    {
         yield return "-h";
         yield return endpoint.Host;
         yield return "-p";
-        yield return Number(endpoint.Port);
+        yield return endpoint.Port.ToString(CultureInfo.InvariantCulture);
         if (target.Password is { } password)
         {
             yield return "-a";
@@ -156,25 +189,21 @@ internal sealed class RedisBenchmarkTool
         if (target.Database != 0)
         {
             yield return "--dbnum";
-            yield return Number(target.Database);
+            yield return target.Database.ToString(CultureInfo.InvariantCulture);
         }
+    }
 
-        yield return "-t";
-        yield return "set,get";
-        yield return "-d";
-        yield return Number(load.ValueSize);
+    private static IEnumerable<string> LoadArguments(RedisBenchmarkLoad load)
+    {
         yield return "-n";
-        yield return Number(load.Requests);
+        yield return load.Requests.ToString(CultureInfo.InvariantCulture);
         yield return "-c";
-        yield return Number(load.Clients);
+        yield return load.Clients.ToString(CultureInfo.InvariantCulture);
         if (load.Pipeline > 1)
         {
             yield return "-P";
-            yield return Number(load.Pipeline);
+            yield return load.Pipeline.ToString(CultureInfo.InvariantCulture);
         }
-
-        yield return "-q";
-        yield return "--csv";
     }
 
     private static string? FindOnPath() =>

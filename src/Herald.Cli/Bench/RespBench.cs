@@ -88,7 +88,7 @@ internal sealed class RespBench
 
             return new RespBenchReport(
                 HeraldVersion(),
-                await DescribeEnvironmentAsync(cancellationToken),
+                await DescribeEnvironmentAsync(_client, _options, cancellationToken),
                 new BenchSettings(duration.TotalSeconds, _settings.Warmup.TotalSeconds, _settings.ValueSize, s_callers),
                 throughput,
                 latency,
@@ -184,11 +184,12 @@ internal sealed class RespBench
         }
     }
 
-    private async Task<BenchEnvironment> DescribeEnvironmentAsync(CancellationToken cancellationToken) =>
-        new(_options.ToString(),
-            _client.Endpoint?.ToString() ?? string.Empty,
-            _client.ServerVersion,
-            _client.ProtocolVersion,
+    /// <summary>The machine, runtime and server; shared by every benchmark so their reports compare.</summary>
+    internal static async Task<BenchEnvironment> DescribeEnvironmentAsync(RedisClient client, RedisOptions options, CancellationToken cancellationToken) =>
+        new(options.ToString(),
+            client.Endpoint?.ToString() ?? string.Empty,
+            client.ServerVersion,
+            client.ProtocolVersion,
             Environment.ProcessorCount,
             await CpuModelAsync(cancellationToken),
             RuntimeInformation.OSDescription,

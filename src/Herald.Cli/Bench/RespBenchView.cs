@@ -78,8 +78,16 @@ internal static class RespBenchView
     private static Table TargetTable(RespBenchReport report)
     {
         var allocation = report.Allocation;
+        var table = TargetTable(report.Targets);
+        table.Caption(Format(allocation.Bytes, "#,0") + " B allocated over " + Format(allocation.Commands, "#,0") + " commands in the measured window");
+        return table;
+    }
+
+    /// <summary>Goals with their measured values and a pass/FAIL mark; shared by every benchmark.</summary>
+    internal static Table TargetTable(IEnumerable<TargetCheck> targets)
+    {
         var table = new Table().Title("Targets").AddColumn("figure").AddColumn("goal").AddColumn(new TableColumn("measured").RightAligned()).AddColumn("");
-        foreach (var target in report.Targets)
+        foreach (var target in targets)
         {
             var mark = target.Passed switch
             {
@@ -87,13 +95,12 @@ internal static class RespBenchView
                 false => "[red]FAIL[/]",
                 null => "[grey]n/a[/]",
             };
-            table.AddRow(new Text(target.Name), new Text(target.Goal), new Text(Format(target.Value, "0.00")), new Markup(mark));
+            table.AddRow(new Text(target.Name), new Text(target.Goal), new Text(Format(target.Value, "#,0.00")), new Markup(mark));
         }
 
-        table.Caption(Format(allocation.Bytes, "#,0") + " B allocated over " + Format(allocation.Commands, "#,0") + " commands in the measured window");
         return table;
     }
 
-    private static string Format(double? value, string format) =>
+    internal static string Format(double? value, string format) =>
         value is { } number ? number.ToString(format, CultureInfo.InvariantCulture) : "-";
 }

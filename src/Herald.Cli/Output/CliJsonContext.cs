@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Herald.Cli.Bench;
+using Herald.Cli.Commands.Demo;
 using Herald.Cli.Commands.Info;
 using Herald.Cli.Commands.Ping;
 
@@ -18,6 +19,9 @@ namespace Herald.Cli.Output;
 [JsonSerializable(typeof(PingResult))]
 [JsonSerializable(typeof(InfoResult))]
 [JsonSerializable(typeof(RespBenchReport))]
+[JsonSerializable(typeof(DemoSummary))]
+[JsonSerializable(typeof(BusBenchReport))]
+[JsonSerializable(typeof(BusConsumerResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     private static CliJsonContext? s_output;

@@ -1,0 +1,329 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Herald.Cli.Output;
+using Herald.Redis;
+using Herald.Redis.Commands;
+
+namespace Herald.Cli.Bench;
+
+/// <summary>
+/// The end-to-end bus benchmark: this process publishes, a second <c>herald bench-consumer</c> process consumes
+/// with a no-op handler. A closed-loop phase measures throughput (published until the consumer has handled
+/// them all), a paced phase end-to-end latency; redis-benchmark measures the server's ceiling for the same
+/// write command in the same run. Keys live under <c>herald-bench:&lt;random&gt;</c> and are deleted after.
+/// </summary>
+internal sealed class BusBench
+{
+    public const int BodyBytes = 100;
+    public const int PacedRate = 1_000;
+    public const byte PacedMarker = (byte)'L';
+    private const int Publishers = 8;
+    private const int BatchSize = 200;
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_catchUpLimit = TimeSpan.FromSeconds(60);
+
+    private readonly RedisClient _redis;
+    private readonly RedisOptions _options;
+    private readonly string _redisUrl;
+    private readonly string _transport;
+    private readonly TimeSpan _duration;
+    private readonly string _prefix = "herald-bench:" + Guid.NewGuid().ToString("N")[..8];
+    private readonly BusBenchControl _control;
+
+    public BusBench(RedisClient redis, RedisOptions options, string redisUrl, string transport, TimeSpan duration)
+    {
+        _redis = redis;
+        _redisUrl = redisUrl;
+        _options = options;
+        _transport = transport;
+        _duration = duration;
+        _control = new BusBenchControl(_prefix);
+    }
+
+    /// <summary>Targets from the brief: msg/s per transport, and latency at the paced rate.</summary>
+    public static double ThroughputTarget(string transport) => transport switch
+    {
+        "streams" => 150_000,
+        "lists" => 100_000,
+        _ => 250_000,
+    };
+
+    public static Destination DestinationFor(string transport, string prefix) => transport switch
+    {
+        "streams" => Destination.Stream("bench"),
+        "lists" => Destination.Queue("bench"),
+        "pubsub" => Destination.Channel(prefix + ":bench"),
+        _ => throw new CliUsageException($"unknown transport '{transport}'."),
+    };
+
+    public static async Task<HeraldClient> CreateBusAsync(RedisClient redis, string prefix, CancellationToken cancellationToken) =>
+        await HeraldClient.CreateBuilder().UseRedis(redis).Configure(options =>
+        {
+            options.KeyPrefix = prefix;
+            options.Source = "herald-bench";
+            options.ValidateOnPublish = false;
+        }).BuildAsync(cancellationToken);
+
+    public async Task<BusBenchReport> RunAsync(IBenchProgress progress, CancellationToken cancellationToken)
+    {
+        using var consumer = StartConsumerProcess();
+        try
+        {
+            await using var bus = await CreateBusAsync(_redis, _prefix, cancellationToken);
+            var destination = DestinationFor(_transport, _prefix);
+            using (progress.Start("starting the consumer process", timed: false))
+            {
+                await WaitForAsync(async () => await _redis.KeyExistsAsync(_control.Ready, cancellationToken), consumer, TimeSpan.FromSeconds(30), cancellationToken);
+            }
+
+            BusThroughput throughput;
+            using (var phase = progress.Start($"{_transport} throughput", timed: true))
+            {
+                throughput = await MeasureThroughputAsync(bus, destination, consumer, phase.Report, cancellationToken);
+            }
+
+            using (var phase = progress.Start($"{_transport} latency at {PacedRate} msg/s", timed: true))
+            {
+                await PacedAsync(bus, destination, phase.Report, cancellationToken);
+            }
+
+            await _redis.StringSetAsync(_control.Stop, "1", cancellationToken: cancellationToken);
+            string? resultJson = null;
+            await WaitForAsync(async () => (resultJson = await _redis.StringGetAsync(_control.Result, cancellationToken)) is not null, consumer, TimeSpan.FromSeconds(30), cancellationToken);
+            var result = JsonSerializer.Deserialize(resultJson!, CliJsonContext.Output.BusConsumerResult)!;
+            await consumer.WaitForExitAsync(cancellationToken);
+
+            var tool = RedisBenchmarkTool.Locate(_options, out var note);
+            BusCeiling? ceiling = null;
+            if (tool is not null && _redis.Endpoint is { } endpoint)
+            {
+                using var phase = progress.Start("redis-benchmark", timed: false);
+                try
+                {
+                    ceiling = await CeilingAsync(tool, endpoint, throughput.MessagesPerSecond, cancellationToken);
+                }
+                catch (RedisBenchmarkException exception)
+                {
+                    note = exception.Message;
+                }
+            }
+
+            throughput = throughput with { Ratio = ceiling is { PipelinedOpsPerSecond: > 0 } ? Math.Round(throughput.MessagesPerSecond / ceiling.PipelinedOpsPerSecond, 3) : null };
+            var latency = new BusLatency(PacedRate, result.LatencyCount, result.P50Milliseconds, result.P99Milliseconds, result.MaxMilliseconds,
+                ceiling?.SingleClientP50Milliseconds, ceiling?.SingleClientP99Milliseconds);
+            return new BusBenchReport(
+                _transport,
+                await RespBench.DescribeEnvironmentAsync(_redis, _options, cancellationToken),
+                _duration.TotalSeconds,
+                BodyBytes,
+                throughput,
+                latency,
+                ceiling,
+                new RedisBenchmarkStatus(tool is not null && ceiling is not null, tool?.ExecutablePath, note),
+                Targets(_transport, throughput, latency));
+        }
+        finally
+        {
+            if (!consumer.HasExited)
+            {
+                consumer.Kill(entireProcessTree: true);
+            }
+
+            await CleanUpAsync();
+        }
+    }
+
+    internal static IReadOnlyList<TargetCheck> Targets(string transport, BusThroughput throughput, BusLatency latency)
+    {
+        var target = ThroughputTarget(transport);
+        return
+        [
+            new($"{transport} throughput (msg/s)", $">= {target:N0}", throughput.MessagesPerSecond, target, true, throughput.MessagesPerSecond >= target),
+            new($"latency p50 at {PacedRate} msg/s (ms)", "<= 0.5", latency.P50Milliseconds, 0.5, false, latency.Messages > 0 ? latency.P50Milliseconds <= 0.5 : null),
+            new($"latency p99 at {PacedRate} msg/s (ms)", "<= 1", latency.P99Milliseconds, 1, false, latency.Messages > 0 ? latency.P99Milliseconds <= 1 : null),
+        ];
+    }
+
+    private async Task<BusThroughput> MeasureThroughputAsync(HeraldClient bus, Destination destination, Process consumer, Action<double> report, CancellationToken cancellationToken)
+    {
+        var body = Body((byte)'T');
+        var batch = Enumerable.Repeat(body, BatchSize).ToArray();
+        long published = 0;
+        var cpuBefore = await CpuAsync(consumer, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(_duration);
+        var publishers = Enumerable.Range(0, Publishers).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await bus.PublishBatchAsync(destination, batch, cancellationToken: cancellationToken);
+                Interlocked.Add(ref published, batch.Length);
+            }
+        }, cancellationToken)).ToArray();
+        while (!stop.IsCancellationRequested)
+        {
+            report(Math.Min(1, Stopwatch.GetElapsedTime(started) / _duration));
+            await Task.WhenAny(Task.Delay(s_poll, cancellationToken), Task.WhenAll(publishers));
+        }
+
+        await Task.WhenAll(publishers);
+
+        // Until the consumer has them all (Pub/Sub may drop: then until its count stops moving).
+        long handled = 0;
+        var lastMove = Stopwatch.GetTimestamp();
+        var catchUp = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(catchUp) < s_catchUpLimit)
+        {
+            var now = long.Parse(await _redis.StringGetAsync(_control.Handled, cancellationToken) ?? "0", CultureInfo.InvariantCulture);
+            if (now != handled)
+            {
+                handled = now;
+                lastMove = Stopwatch.GetTimestamp();
+            }
+
+            if (handled >= published || Stopwatch.GetElapsedTime(lastMove) > TimeSpan.FromSeconds(2) || consumer.HasExited)
+            {
+                break;
+            }
+
+            await Task.Delay(s_poll, cancellationToken);
+        }
+
+        // The consumer reports every 100 ms: the last count may be up to that late.
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuAfter = await CpuAsync(consumer, cancellationToken);
+        return new BusThroughput(published, handled, Math.Round(seconds, 3), Math.Round(handled / seconds, 1),
+            Math.Round(cpuAfter.Producer - cpuBefore.Producer, 2), Math.Round(cpuAfter.Consumer - cpuBefore.Consumer, 2), Math.Round(cpuAfter.Redis - cpuBefore.Redis, 2), null);
+    }
+
+    private async Task PacedAsync(HeraldClient bus, Destination destination, Action<double> report, CancellationToken cancellationToken)
+    {
+        var body = Body(PacedMarker);
+        var total = (long)(PacedRate * _duration.TotalSeconds);
+        var started = Stopwatch.GetTimestamp();
+        for (long i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / PacedRate);
+            var ahead = due - Stopwatch.GetElapsedTime(started);
+            if (ahead > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(ahead, cancellationToken);
+            }
+
+            await bus.PublishAsync(destination, body, cancellationToken: cancellationToken);
+            if (i % 100 == 0)
+            {
+                report((double)i / total);
+            }
+        }
+    }
+
+    private async Task<BusCeiling> CeilingAsync(RedisBenchmarkTool tool, RedisEndpoint endpoint, double measured, CancellationToken cancellationToken)
+    {
+        var value = new string('x', BodyBytes);
+        var key = _prefix + ":redis-benchmark";
+        string[] command = _transport switch
+        {
+            "streams" => ["XADD", key, "*", "data", value],
+            "lists" => ["LPUSH", key, value],
+            _ => ["PUBLISH", key, value],
+        };
+        var requests = (long)Math.Clamp(measured * 3 * _duration.TotalSeconds, 100_000, 20_000_000);
+        var pipelined = await tool.RunCommandAsync(_options, endpoint, new RedisBenchmarkLoad(RespBench.PipelinedClients, RespBench.PipelineDepth, requests, BodyBytes), command, cancellationToken);
+        await _redis.KeyDeleteAsync(key, cancellationToken);
+        var single = await tool.RunCommandAsync(_options, endpoint, new RedisBenchmarkLoad(1, 1, (long)Math.Max(1_000, PacedRate * _duration.TotalSeconds), BodyBytes), command, cancellationToken);
+        await _redis.KeyDeleteAsync(key, cancellationToken);
+        return new BusCeiling(string.Join(' ', command.Take(command.Length - 1)).Replace(key, "<key>", StringComparison.Ordinal) + $" <{BodyBytes} bytes>", pipelined.RequestsPerSecond, single.P50Milliseconds, single.P99Milliseconds);
+    }
+
+    private static byte[] Body(byte marker)
+    {
+        var body = new byte[BodyBytes];
+        body.AsSpan().Fill((byte)'x');
+        body[0] = marker;
+        return body;
+    }
+
+    // CPU seconds of this process, the consumer process and the Redis server (INFO cpu), to say which one limits.
+    private async Task<(double Producer, double Consumer, double Redis)> CpuAsync(Process consumer, CancellationToken cancellationToken)
+    {
+        consumer.Refresh();
+        var info = await _redis.ExecuteAsync(new RedisCommand("INFO", "cpu"), RespParsers.String, cancellationToken) ?? string.Empty;
+        double Field(string name) => info.Split('\n').Select(static l => l.Trim()).FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal)) is { } line
+            && double.TryParse(line[(name.Length + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0;
+        return (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
+            consumer.HasExited ? 0 : consumer.TotalProcessorTime.TotalSeconds,
+            Field("used_cpu_user") + Field("used_cpu_sys"));
+    }
+
+    private Process StartConsumerProcess()
+    {
+        var processPath = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell how this process was started.");
+        var start = new ProcessStartInfo(processPath)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = false,
+            RedirectStandardInput = true,
+        };
+        if (Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(typeof(BusBench).Assembly.Location);
+        }
+
+        // Through the environment, not the command line: the URL may carry a password, and ps shows arguments.
+        start.Environment[CliGlobalOptions.RedisVariable] = _redisUrl;
+        foreach (var argument in new[] { "bench-consumer", "--transport", _transport, "--prefix", _prefix })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the consumer process.");
+        process.StandardInput.Close();
+        _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        return process;
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, Process consumer, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (!await condition())
+        {
+            if (consumer.HasExited)
+            {
+                throw new InvalidOperationException($"the consumer process exited with code {consumer.ExitCode}.");
+            }
+
+            if (Stopwatch.GetElapsedTime(started) > limit)
+            {
+                throw new TimeoutException($"the consumer process did not answer within {limit.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(s_poll, cancellationToken);
+        }
+    }
+
+    private async Task CleanUpAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var keys = new List<string>();
+            await foreach (var key in _redis.KeyScanAsync(new KeyScanOptions { Pattern = _prefix + ":*", PageSize = 500 }, timeout.Token))
+            {
+                keys.Add(key);
+            }
+
+            foreach (var chunk in keys.Chunk(200))
+            {
+                await _redis.KeyDeleteAsync(chunk, timeout.Token);
+            }
+        }
+        catch (Exception exception) when (exception is HeraldException or OperationCanceledException)
+        {
+            // Best effort: the keys are named herald-bench:* and can be removed by hand.
+        }
+    }
+}

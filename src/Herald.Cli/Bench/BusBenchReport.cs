@@ -1,0 +1,42 @@
+namespace Herald.Cli.Bench;
+
+/// <summary>What <c>herald bench streams|lists|pubsub</c> measured; the JSON shape of <c>--json</c>.</summary>
+/// <param name="Transport">streams, lists or pubsub.</param>
+/// <param name="Environment">Where it ran.</param>
+/// <param name="DurationSeconds">Seconds of each phase.</param>
+/// <param name="BodyBytes">Bytes per message body.</param>
+/// <param name="Throughput">The closed-loop phase: producer and consumer in separate processes.</param>
+/// <param name="Latency">The paced phase: end-to-end latency at <see cref="BusBench.PacedRate"/> msg/s.</param>
+/// <param name="Ceiling">redis-benchmark on the transport's write command, same server, same run; null without it.</param>
+/// <param name="RedisBenchmark">Whether the comparison ran, and why not.</param>
+/// <param name="Targets">The goals with their measured values and pass marks.</param>
+internal sealed record BusBenchReport(
+    string Transport,
+    BenchEnvironment Environment,
+    double DurationSeconds,
+    int BodyBytes,
+    BusThroughput Throughput,
+    BusLatency Latency,
+    BusCeiling? Ceiling,
+    RedisBenchmarkStatus RedisBenchmark,
+    IReadOnlyList<TargetCheck> Targets);
+
+/// <summary>The throughput phase, with CPU seconds each process spent in it (to see which one is the bottleneck).</summary>
+internal sealed record BusThroughput(
+    long Published,
+    long Handled,
+    double Seconds,
+    double MessagesPerSecond,
+    double ProducerCpuSeconds,
+    double ConsumerCpuSeconds,
+    double RedisCpuSeconds,
+    double? Ratio);
+
+/// <summary>The paced phase: end-to-end latency from envelope time to the consumer's handler.</summary>
+internal sealed record BusLatency(double RatePerSecond, long Messages, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds, double? RedisBenchmarkP50Milliseconds, double? RedisBenchmarkP99Milliseconds);
+
+/// <summary>redis-benchmark on the command the transport writes with: <c>-c 50 -P 16</c> for the ceiling, <c>-c 1</c> for latency.</summary>
+internal sealed record BusCeiling(string Command, double PipelinedOpsPerSecond, double SingleClientP50Milliseconds, double SingleClientP99Milliseconds);
+
+/// <summary>What the consumer process reports back through Redis when told to stop.</summary>
+internal sealed record BusConsumerResult(long Handled, long LatencyCount, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds);

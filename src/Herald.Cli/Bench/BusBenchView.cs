@@ -1,0 +1,31 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace Herald.Cli.Bench;
+
+/// <summary>Draws a <see cref="BusBenchReport"/>: throughput with the CPU split, latency, the redis-benchmark ceiling, targets.</summary>
+internal static class BusBenchView
+{
+    public static void Render(IAnsiConsole console, BusBenchReport report)
+    {
+        static string F(double? value, string format) => RespBenchView.Format(value, format);
+        var environment = report.Environment;
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"[bold]herald bench {report.Transport}[/] against {environment.Endpoint} (Redis {environment.ServerVersion}); {environment.ProcessorCount} CPUs ({environment.CpuModel ?? "unknown CPU"}), {report.DurationSeconds:0.#} s per phase, {report.BodyBytes} B bodies");
+        if (report.RedisBenchmark.Note is { } note)
+        {
+            console.MarkupLineInterpolated($"[yellow]{note}[/]");
+        }
+
+        var t = report.Throughput;
+        var table = new Table().Title("End to end (producer and consumer in separate processes)")
+            .AddColumn("figure").AddColumn(new TableColumn("herald").RightAligned()).AddColumn(new TableColumn("redis-benchmark").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned());
+        table.AddRow("throughput, msg/s", F(t.MessagesPerSecond, "#,0"), F(report.Ceiling?.PipelinedOpsPerSecond, "#,0"), F(t.Ratio, "0.00x"));
+        table.AddRow($"latency p50 at {report.Latency.RatePerSecond:0} msg/s, ms", F(report.Latency.P50Milliseconds, "0.000"), F(report.Latency.RedisBenchmarkP50Milliseconds, "0.000"), "");
+        table.AddRow($"latency p99 at {report.Latency.RatePerSecond:0} msg/s, ms", F(report.Latency.P99Milliseconds, "0.000"), F(report.Latency.RedisBenchmarkP99Milliseconds, "0.000"), "");
+        table.Caption(string.Create(CultureInfo.InvariantCulture,
+            $"{t.Published:N0} published, {t.Handled:N0} handled in {t.Seconds:0.00} s; CPU s: producer {t.ProducerCpuSeconds:0.00}, consumer {t.ConsumerCpuSeconds:0.00}, redis-server {t.RedisCpuSeconds:0.00}. Ceiling: {report.Ceiling?.Command ?? "-"} -c {RespBench.PipelinedClients} -P {RespBench.PipelineDepth}; latency: -c 1"));
+        console.Write(table);
+        console.Write(RespBenchView.TargetTable(report.Targets));
+    }
+}
