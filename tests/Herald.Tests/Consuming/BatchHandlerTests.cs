@@ -98,6 +98,37 @@ public sealed class BatchHandlerTests(BusFixture fixture) : IClassFixture<BusFix
     }
 
     [Fact]
+    public async Task HandleBatch_BatchRunsPastHandlerTimeout_TokenCancelledAndEachMessageRetried()
+    {
+        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
+        await bus.PublishBatchAsync(s_orders, Enumerable.Range(0, 2).Select(i => new OrderPlaced($"o-{i}", i)));
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handledAt = new ConcurrentDictionary<string, int>();
+        await using var consumer = await bus.Consume(s_orders, o => { BusFixture.Fast(o); o.Concurrency = 1; o.HandlerTimeout = TimeSpan.FromMilliseconds(200); })
+            .HandleBatch<OrderPlaced>(
+                async (batch, token) =>
+                {
+                    if (batch.Any(item => item.Attempt == 1))
+                    {
+                        using var registration = token.Register(cancelled.SetResult);
+                        await Task.Delay(Timeout.Infinite, token);
+                    }
+
+                    foreach (var item in batch)
+                    {
+                        handledAt[item.Message.OrderId] = item.Attempt;
+                    }
+                },
+                maxWait: TimeSpan.FromMilliseconds(100))
+            .StartAsync();
+
+        await Wait.UntilAsync(() => handledAt.Count == 2, because: "a timed-out batch is retried message by message");
+        cancelled.Task.IsCompleted.Should().BeTrue("the batch handler's token is cancelled at the deadline");
+        handledAt.Values.Should().OnlyContain(attempt => attempt == 2);
+        consumer.Statistics.Retried.Should().Be(2);
+    }
+
+    [Fact]
     public async Task HandleBatch_BatchHandlerObject_ReceivesTheMessages()
     {
         await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
