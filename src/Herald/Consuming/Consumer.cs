@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Herald.Codecs;
 using Herald.Diagnostics;
@@ -34,6 +35,7 @@ public sealed class Consumer : IAsyncDisposable
     private readonly ConsumeDelegate _pipeline;
     private readonly ConsumeDelegate _batchPipeline;
     private readonly Lock _receiverLock = new();
+    private readonly ConcurrentDictionary<Delivery, long> _held = new(ReferenceEqualityComparer.Instance);
     private ITransportReceiver _receiver = null!;
     private Task _fetchLoop = Task.CompletedTask;
     private Task[] _workers = [];
@@ -326,8 +328,10 @@ public sealed class Consumer : IAsyncDisposable
         Statistics.AddReceived(deliveries.Count);
         Interlocked.Add(ref _inFlight, deliveries.Count);
         Volatile.Write(ref _lastReceived, _time.GetTimestamp());
+        var now = _time.GetTimestamp();
         foreach (var delivery in deliveries)
         {
+            _held[delivery] = now;
             var lane = _lanes.Length == 1 ? _lanes[0] : _lanes[LaneOf(delivery)];
             lane.Writer.TryWrite(delivery);
         }
@@ -531,6 +535,7 @@ public sealed class Consumer : IAsyncDisposable
         }
         finally
         {
+            _held.TryRemove(delivery, out _);
             Interlocked.Decrement(ref _inFlight);
             _credits.Release();
         }
@@ -615,6 +620,7 @@ public sealed class Consumer : IAsyncDisposable
                 }
 
                 await RecoverIfStalledAsync(token).ConfigureAwait(false);
+                await ExtendHeldAsync(token).ConfigureAwait(false);
                 var free = 0;
                 while (free < _options.EffectiveBatch && _credits.Wait(0, CancellationToken.None))
                 {
@@ -645,6 +651,28 @@ public sealed class Consumer : IAsyncDisposable
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 ConsumerLog.MaintenanceFailed(_logger, Destination, exception);
+            }
+        }
+    }
+
+    // Messages held for half the visibility timeout would soon look stalled to the reclaim of any consumer.
+    private async Task ExtendHeldAsync(CancellationToken token)
+    {
+        var half = _options.VisibilityTimeout / 2;
+        var now = _time.GetTimestamp();
+        var due = _held.Where(pair => _time.GetElapsedTime(pair.Value, now) >= half).Select(static pair => pair.Key).ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        await CurrentReceiver.ExtendAsync(due, token).ConfigureAwait(false);
+        foreach (var delivery in due)
+        {
+            // Finished meanwhile: leave it gone.
+            if (_held.TryGetValue(delivery, out var since))
+            {
+                _held.TryUpdate(delivery, now, since);
             }
         }
     }

@@ -207,6 +207,17 @@ internal sealed class StreamReceiver : ITransportReceiver
         }
     }
 
+    // Re-claiming for ourselves resets the idle time without counting a delivery. Only entries idle for half
+    // the visibility timeout are touched, so one that another consumer reclaimed meanwhile is left to it.
+    public async ValueTask ExtendAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
+    {
+        foreach (var byPartition in deliveries.GroupBy(static d => (int)d.TransportState!))
+        {
+            await _redis.StreamClaimIdsAsync(_sources[byPartition.Key], _group, _consumer, _options.VisibilityTimeout / 2,
+                [.. byPartition.Select(static d => d.TransportId)], cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask<int> MaintainAsync(List<Delivery> reclaimed, int max, CancellationToken cancellationToken)
     {
         var before = reclaimed.Count;
