@@ -72,8 +72,8 @@ public sealed class ConsumerLifecycleTests(BusFixture fixture) : IClassFixture<B
         await Wait.UntilAsync(() => Volatile.Read(ref calls) == 1);
 
         // Maintenance runs every 100 ms here: twelve passes of each are three visibility timeouts.
-        var target = (first.MaintenanceCycles + 12, second.MaintenanceCycles + 12);
-        await Wait.UntilAsync(() => first.MaintenanceCycles >= target.Item1 && second.MaintenanceCycles >= target.Item2);
+        var (firstTarget, secondTarget) = (first.MaintenanceCycles + 12, second.MaintenanceCycles + 12);
+        await Wait.UntilAsync(() => first.MaintenanceCycles >= firstTarget && second.MaintenanceCycles >= secondTarget);
         gate.SetResult();
 
         await Wait.UntilAsync(() => first.Statistics.Processed + second.Statistics.Processed == 1);
