@@ -59,6 +59,8 @@ public sealed partial class InMemoryTransport
 
         public abstract ValueTask ReleaseAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
 
+        public virtual ValueTask ExtendAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
         public abstract ValueTask<int> MaintainAsync(List<Delivery> reclaimed, int max, CancellationToken cancellationToken);
 
         public abstract ValueTask DisposeAsync();

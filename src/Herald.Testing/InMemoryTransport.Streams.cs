@@ -154,6 +154,20 @@ public sealed partial class InMemoryTransport
             }
         });
 
+        // As XCLAIM with a quarter of the visibility timeout as minimum idle time does in Redis.
+        public override ValueTask ExtendAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) => Change(() =>
+        {
+            var now = Transport.Time.GetTimestamp();
+            foreach (var delivery in deliveries)
+            {
+                if (_group.Pending.TryGetValue(delivery.TransportId, out var pending) && Transport.Time.GetElapsedTime(pending.DeliveredAt, now) >= Options.VisibilityTimeout / 4)
+                {
+                    pending.Consumer = _consumer;
+                    pending.DeliveredAt = now;
+                }
+            }
+        });
+
         public override ValueTask<int> MaintainAsync(List<Delivery> reclaimed, int max, CancellationToken cancellationToken)
         {
             var before = reclaimed.Count;

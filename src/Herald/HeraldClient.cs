@@ -26,7 +26,7 @@ namespace Herald;
 ///     .StartAsync();
 /// </code>
 /// </example>
-public sealed class HeraldClient : IAsyncDisposable
+public sealed partial class HeraldClient : IAsyncDisposable
 {
     private readonly Dictionary<DestinationKind, ITransport> _transports;
     private readonly List<Consumer> _consumers = [];

@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Herald.Codecs;
 using Herald.Diagnostics;
 using Herald.Retry;
 using Herald.Timeouts;
 using Herald.Transports;
+using Herald.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Consuming;
@@ -31,7 +33,9 @@ public sealed class Consumer : IAsyncDisposable
     private readonly CancellationTokenSource _stopFetching = new();
     private readonly CancellationTokenSource _abortHandlers = new();
     private readonly ConsumeDelegate _pipeline;
+    private readonly ConsumeDelegate _batchPipeline;
     private readonly Lock _receiverLock = new();
+    private readonly ConcurrentDictionary<Delivery, long> _held = new(ReferenceEqualityComparer.Instance);
     private ITransportReceiver _receiver = null!;
     private Task _fetchLoop = Task.CompletedTask;
     private Task[] _workers = [];
@@ -54,6 +58,7 @@ public sealed class Consumer : IAsyncDisposable
         ConsumerOptions options,
         HandlerRegistry handlers,
         IReadOnlyList<IConsumeMiddleware> middleware,
+        IReadOnlyList<IConsumeMiddleware> batchMiddleware,
         MessageCodec codec,
         Func<CancellationToken, ValueTask<ITransportReceiver>> createReceiver,
         TimeProvider time,
@@ -81,6 +86,7 @@ public sealed class Consumer : IAsyncDisposable
         }
 
         _pipeline = BuildPipeline(middleware);
+        _batchPipeline = BuildPipeline(batchMiddleware);
         _lastProgress = time.GetTimestamp();
     }
 
@@ -322,8 +328,10 @@ public sealed class Consumer : IAsyncDisposable
         Statistics.AddReceived(deliveries.Count);
         Interlocked.Add(ref _inFlight, deliveries.Count);
         Volatile.Write(ref _lastReceived, _time.GetTimestamp());
+        var now = _time.GetTimestamp();
         foreach (var delivery in deliveries)
         {
+            _held[delivery] = now;
             var lane = _lanes.Length == 1 ? _lanes[0] : _lanes[LaneOf(delivery)];
             lane.Writer.TryWrite(delivery);
         }
@@ -345,14 +353,10 @@ public sealed class Consumer : IAsyncDisposable
             {
                 while (!_stopping && reader.TryRead(out var delivery))
                 {
-                    try
+                    var next = Prepare(delivery);
+                    while (next is not null)
                     {
-                        await ProcessAsync(delivery).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        Interlocked.Decrement(ref _inFlight);
-                        _credits.Release();
+                        next = await RunAsync(next, reader).ConfigureAwait(false);
                     }
                 }
             }
@@ -363,10 +367,37 @@ public sealed class Consumer : IAsyncDisposable
         }
     }
 
-    private async Task ProcessAsync(Delivery delivery)
+    // Runs one message, or a batch starting with it; returns a message read while collecting the batch
+    // that does not belong to it, to be run next (so a lane's order is kept).
+    private async Task<ConsumeContext?> RunAsync(ConsumeContext context, ChannelReader<Delivery> reader)
+    {
+        if (context.Binding?.Batch is { } limits && context.PrepareFailure is null)
+        {
+            return await RunBatchAsync(context, limits, reader).ConfigureAwait(false);
+        }
+
+        var failure = context.PrepareFailure;
+        if (failure is null)
+        {
+            try
+            {
+                await _pipeline(context).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                failure = exception;
+            }
+        }
+
+        await FinishAsync(context, failure).ConfigureAwait(false);
+        return null;
+    }
+
+    // Everything before the pipeline: authorisation, routing, decoding; for batch handlers validation too,
+    // since a message that fails it must leave the batch rather than fail it. A failure is kept for the outcome.
+    private ConsumeContext Prepare(Delivery delivery)
     {
         var context = new ConsumeContext(delivery, Group, Name, _abortHandlers.Token);
-        Exception? failure = null;
         try
         {
             // Authorisation first: an unauthorised message is reported as such whatever its type claims to be.
@@ -378,15 +409,95 @@ public sealed class Consumer : IAsyncDisposable
             var binding = _handlers.Resolve(delivery.Envelope.Type, Destination);
             context.MessageType = binding.MessageType;
             context.Handler = binding.Invoke;
-
             context.Message = _codec.Decode(delivery.Envelope, binding.MessageType);
-            await _pipeline(context).ConfigureAwait(false);
+            if (binding.Batch is not null && _options.ValidateMessages)
+            {
+                MessageValidator.ThrowIfInvalid(context.Message, delivery.Envelope.Type);
+            }
+
+            context.Binding = binding;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            context.PrepareFailure = exception;
+        }
+
+        return context;
+    }
+
+    private async Task<ConsumeContext?> RunBatchAsync(ConsumeContext first, BatchLimits limits, ChannelReader<Delivery> reader)
+    {
+        var items = new List<ConsumeContext> { first };
+        ConsumeContext? leftover = null;
+        var started = _time.GetTimestamp();
+        while (items.Count < limits.MaxSize && !_stopping)
+        {
+            if (!reader.TryRead(out var delivery))
+            {
+                var remaining = limits.MaxWait - _time.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero || !await WaitToReadAsync(reader, remaining).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            var context = Prepare(delivery);
+            if (context.PrepareFailure is { } failed)
+            {
+                // Dead-lettered (or retried) on its own; the batch goes on without it.
+                await FinishAsync(context, failed).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!ReferenceEquals(context.Binding, first.Binding))
+            {
+                leftover = context;
+                break;
+            }
+
+            items.Add(context);
+        }
+
+        var batch = new ConsumeContext(first.Delivery, Group, Name, _abortHandlers.Token) { Batch = items, Handler = first.Binding!.Invoke, MessageType = first.MessageType };
+        Exception? failure = null;
+        try
+        {
+            await _batchPipeline(batch).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             failure = exception;
         }
 
+        foreach (var item in items)
+        {
+            await FinishAsync(item, failure).ConfigureAwait(false);
+        }
+
+        return leftover;
+    }
+
+    // True when something can be read; false once the wait is over, the lane is closed or the consumer stops.
+    private async ValueTask<bool> WaitToReadAsync(ChannelReader<Delivery> reader, TimeSpan timeout)
+    {
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, _stopFetching.Token);
+        try
+        {
+            return await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    // The outcome of one message: ack, retry or dead letter; then its credit is free again.
+    private async Task FinishAsync(ConsumeContext context, Exception? failure)
+    {
+        var delivery = context.Delivery;
         try
         {
             if (failure is null)
@@ -421,6 +532,12 @@ public sealed class Consumer : IAsyncDisposable
             // The retry or dead-letter write failed (Redis down). The message is still pending in Redis
             // and will be reclaimed after the visibility timeout: nothing is lost.
             ConsumerLog.OutcomeFailed(_logger, Destination, delivery.Envelope.Id, exception);
+        }
+        finally
+        {
+            _held.TryRemove(delivery, out _);
+            Interlocked.Decrement(ref _inFlight);
+            _credits.Release();
         }
     }
 
@@ -503,6 +620,7 @@ public sealed class Consumer : IAsyncDisposable
                 }
 
                 await RecoverIfStalledAsync(token).ConfigureAwait(false);
+                await ExtendHeldAsync(token).ConfigureAwait(false);
                 var free = 0;
                 while (free < _options.EffectiveBatch && _credits.Wait(0, CancellationToken.None))
                 {
@@ -533,6 +651,28 @@ public sealed class Consumer : IAsyncDisposable
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 ConsumerLog.MaintenanceFailed(_logger, Destination, exception);
+            }
+        }
+    }
+
+    // Messages held for half the visibility timeout would soon look stalled to the reclaim of any consumer.
+    private async Task ExtendHeldAsync(CancellationToken token)
+    {
+        var half = _options.VisibilityTimeout / 2;
+        var now = _time.GetTimestamp();
+        var due = _held.Where(pair => _time.GetElapsedTime(pair.Value, now) >= half).Select(static pair => pair.Key).ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        await CurrentReceiver.ExtendAsync(due, token).ConfigureAwait(false);
+        foreach (var delivery in due)
+        {
+            // Finished meanwhile: leave it gone.
+            if (_held.TryGetValue(delivery, out var since))
+            {
+                _held.TryUpdate(delivery, now, since);
             }
         }
     }

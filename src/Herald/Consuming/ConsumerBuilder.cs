@@ -48,6 +48,33 @@ public sealed class ConsumerBuilder
         return Handle<T>(handler.HandleAsync, type);
     }
 
+    /// <summary>
+    /// Handles messages of <typeparamref name="T"/> in batches: a worker collects up to
+    /// <paramref name="maxBatchSize"/> decoded, valid messages, waiting at most <paramref name="maxWait"/>
+    /// (default 10 ms) for more to arrive. Returning acknowledges the whole batch; throwing sends each of
+    /// its messages down the usual retry and dead-letter ladder. Undecodable or invalid messages are
+    /// dead-lettered on their own and left out of the batch. The batch runs through tracing, metrics,
+    /// timeout, in-process retry and the circuit breaker; deduplication and <see cref="Use"/> middleware
+    /// apply to single messages only. A batch never exceeds <see cref="ConsumerOptions.Prefetch"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatchSize"/> is below 1 or <paramref name="maxWait"/> is negative.</exception>
+    public ConsumerBuilder HandleBatch<T>(Func<IReadOnlyList<MessageContext<T>>, CancellationToken, ValueTask> handler, int maxBatchSize = 100, TimeSpan? maxWait = null, string? type = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        var wait = maxWait ?? TimeSpan.FromMilliseconds(10);
+        ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero, nameof(maxWait));
+        _handlers.Add(HandlerRegistry.BindBatch(type, handler, new BatchLimits(maxBatchSize, wait)));
+        return this;
+    }
+
+    /// <summary>Handles messages of <typeparamref name="T"/> in batches with <paramref name="handler"/> (see the delegate overload).</summary>
+    public ConsumerBuilder HandleBatch<T>(IBatchMessageHandler<T> handler, int maxBatchSize = 100, TimeSpan? maxWait = null, string? type = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return HandleBatch<T>(handler.HandleAsync, maxBatchSize, maxWait, type);
+    }
+
     /// <summary>Handles every message no typed handler claims, as its serialised bytes (after decryption and decompression).</summary>
     public ConsumerBuilder HandleAny(Func<MessageContext<ReadOnlyMemory<byte>>, CancellationToken, ValueTask> handler)
     {
@@ -108,6 +135,9 @@ public sealed class ConsumerBuilder
             pipeline.Add(new CircuitBreakerMiddleware(breaker, time, duration => consumer?.PauseFor(duration)));
         }
 
+        // Batches share the steps that make sense for a group of messages; validation happened one by one
+        // before the batch formed, and deduplication and user middleware are per message.
+        var batchPipeline = pipeline.Where(static step => step is not (ValidationMiddleware or DeduplicationMiddleware)).ToList();
         pipeline.AddRange(_middleware);
         var receiverOptions = new ReceiverOptions
         {
@@ -124,6 +154,7 @@ public sealed class ConsumerBuilder
             Options,
             _handlers,
             pipeline,
+            batchPipeline,
             _client.Codec,
             token => transport.CreateReceiverAsync(_destination, Options.Group, name, receiverOptions, token),
             time,

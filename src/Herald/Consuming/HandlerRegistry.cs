@@ -3,8 +3,11 @@ using Herald.Retry;
 
 namespace Herald.Consuming;
 
-/// <summary>A handler bound to a wire type.</summary>
-internal sealed record HandlerBinding(string WireType, Type MessageType, Func<ConsumeContext, CancellationToken, ValueTask> Invoke);
+/// <summary>A handler bound to a wire type; <paramref name="Batch"/> is set for a batch handler.</summary>
+internal sealed record HandlerBinding(string WireType, Type MessageType, Func<ConsumeContext, CancellationToken, ValueTask> Invoke, BatchLimits? Batch = null);
+
+/// <summary>How large a batch may grow and how long a worker waits for it to fill.</summary>
+internal sealed record BatchLimits(int MaxSize, TimeSpan MaxWait);
 
 /// <summary>Routes messages to handlers by their <c>type</c>, like the seeds' <c>@handle("type")</c>.</summary>
 internal sealed class HandlerRegistry
@@ -53,4 +56,8 @@ internal sealed class HandlerRegistry
 
     public static HandlerBinding Bind<T>(string? wireType, Func<MessageContext<T>, CancellationToken, ValueTask> handler) =>
         new(wireType ?? MessageTypes.NameOf<T>(), typeof(T), (context, token) => handler(new MessageContext<T>((T)context.Message!, context), token));
+
+    // The pipeline runs a batch as one context whose Batch lists the messages.
+    public static HandlerBinding BindBatch<T>(string? wireType, Func<IReadOnlyList<MessageContext<T>>, CancellationToken, ValueTask> handler, BatchLimits limits) =>
+        new(wireType ?? MessageTypes.NameOf<T>(), typeof(T), (context, token) => handler([.. context.Batch!.Select(static c => new MessageContext<T>((T)c.Message!, c))], token), limits);
 }

@@ -107,7 +107,14 @@ public sealed class ConsumeContext
     /// <summary>True when a middleware decided the handler must not run (a duplicate) and the message is simply acknowledged.</summary>
     public bool Skipped { get; set; }
 
+    /// <summary>For a batch handler, the messages of the batch (this context then stands for the whole batch); otherwise null.</summary>
+    public IReadOnlyList<ConsumeContext>? Batch { get; internal set; }
+
     internal Func<ConsumeContext, CancellationToken, ValueTask>? Handler { get; set; }
+
+    internal HandlerBinding? Binding { get; set; }
+
+    internal Exception? PrepareFailure { get; set; }
 
     private Dictionary<string, object?>? _items;
 }

@@ -2,13 +2,17 @@ using Herald.Consuming;
 
 namespace Herald.Diagnostics;
 
-/// <summary>Counts deliveries and failures and records processing time and end-to-end latency.</summary>
+/// <summary>
+/// Counts deliveries and failures and records processing time and end-to-end latency. A batch counts
+/// each of its messages and records one processing time.
+/// </summary>
 internal sealed class MetricsMiddleware(TimeProvider time) : IConsumeMiddleware
 {
     public async ValueTask InvokeAsync(ConsumeContext context, ConsumeDelegate next)
     {
         var tags = HeraldDiagnostics.Tags(context.Destination, context.Group, context.Envelope.Type);
-        HeraldDiagnostics.Delivered.Add(1, tags);
+        var count = context.Batch?.Count ?? 1;
+        HeraldDiagnostics.Delivered.Add(count, tags);
         var start = time.GetTimestamp();
         try
         {
@@ -16,7 +20,7 @@ internal sealed class MetricsMiddleware(TimeProvider time) : IConsumeMiddleware
         }
         catch
         {
-            HeraldDiagnostics.Failed.Add(1, tags);
+            HeraldDiagnostics.Failed.Add(count, tags);
             throw;
         }
         finally
@@ -24,9 +28,12 @@ internal sealed class MetricsMiddleware(TimeProvider time) : IConsumeMiddleware
             HeraldDiagnostics.ProcessingDuration.Record(time.GetElapsedTime(start).TotalSeconds, tags);
         }
 
-        if (context.Envelope.Time != default)
+        foreach (var item in context.Batch ?? [context])
         {
-            HeraldDiagnostics.EndToEndLatency.Record(Math.Max(0, (time.GetUtcNow() - context.Envelope.Time).TotalSeconds), tags);
+            if (item.Envelope.Time != default)
+            {
+                HeraldDiagnostics.EndToEndLatency.Record(Math.Max(0, (time.GetUtcNow() - item.Envelope.Time).TotalSeconds), tags);
+            }
         }
     }
 }

@@ -31,7 +31,10 @@ internal sealed class TimeoutMiddleware(TimeSpan timeout, TimeProvider time) : I
         }
         catch (Exception exception) when (!outer.IsCancellationRequested && (exception is TimeoutException || (exception is OperationCanceledException && deadline.IsCancellationRequested)))
         {
-            throw new HandlerTimeoutException($"The handler of {context.Envelope.Type} {context.Envelope.Id} ran longer than {timeout.TotalMilliseconds:F0} ms.");
+            var subject = context.Batch is { } batch
+                ? $"a batch of {batch.Count} {context.Envelope.Type} messages starting with {context.Envelope.Id}"
+                : $"{context.Envelope.Type} {context.Envelope.Id}";
+            throw new HandlerTimeoutException($"The handler of {subject} ran longer than {timeout.TotalMilliseconds:F0} ms.");
         }
         finally
         {

@@ -65,6 +65,13 @@ public interface ITransportReceiver : IAsyncDisposable
     ValueTask ReleaseAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Keeps deliveries that are still held (being handled, or prefetched and waiting) from looking stalled,
+    /// so that a slow handler or a deep prefetch does not get its messages reclaimed and handled twice.
+    /// Transports whose reclaim does not go by idle time need do nothing.
+    /// </summary>
+    ValueTask ExtendAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
     /// Periodic care: reclaim stalled messages of dead consumers, promote due retries and delayed messages,
     /// heartbeat, trim safely. Returns the deliveries reclaimed for this consumer (to be handled like received ones).
     /// </summary>

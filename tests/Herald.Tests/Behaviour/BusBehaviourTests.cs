@@ -39,6 +39,47 @@ public abstract class BusBehaviourTests
     }
 
     [Fact]
+    public async Task Stream_BatchHandlerOverBacklog_BatchesFormAndEverythingIsAcknowledged()
+    {
+        await using var under = await StartAsync();
+        var orders = Destination.Stream(under.Name("orders"));
+        await under.Bus.PublishBatchAsync(orders, Enumerable.Range(0, 100).Select(i => new OrderPlaced($"o{i}", i)));
+        var sizes = new ConcurrentQueue<int>();
+        await using var consumer = await under.Bus.Consume(orders, o => { BusFixture.Fast(o); o.Concurrency = 1; })
+            .HandleBatch<OrderPlaced>((batch, _) =>
+            {
+                sizes.Enqueue(batch.Count);
+                return ValueTask.CompletedTask;
+            }, maxBatchSize: 20)
+            .StartAsync();
+
+        await Wait.UntilAsync(() => sizes.Sum() == 100, because: "every message reaches the batch handler");
+        await Wait.UntilAsync(async () => await under.PendingAsync(orders, "default") == 0, because: "a successful batch is acknowledged");
+        sizes.Max().Should().BeGreaterThan(1);
+    }
+
+    [Fact]
+    public async Task Stream_ReadAllLoopBreaks_EarlierItemsAcknowledgedAndTheHeldOnePending()
+    {
+        await using var under = await StartAsync();
+        var orders = Destination.Stream(under.Name("orders"));
+        await under.Bus.PublishBatchAsync(orders, Enumerable.Range(0, 3).Select(i => new OrderPlaced($"o{i}", i)));
+        var read = new List<string>();
+
+        await foreach (var item in under.Bus.ReadAllAsync<OrderPlaced>(orders, BusFixture.Fast))
+        {
+            read.Add(item.Message.OrderId);
+            if (read.Count == 3)
+            {
+                break;
+            }
+        }
+
+        read.Should().Equal("o0", "o1", "o2");
+        await Wait.UntilAsync(async () => await under.PendingAsync(orders, "default") == 1, because: "only the item held at the break stays unacknowledged");
+    }
+
+    [Fact]
     public async Task Stream_TwoConsumersInOneGroup_SplitTheWorkWithoutDuplicates()
     {
         await using var under = await StartAsync();

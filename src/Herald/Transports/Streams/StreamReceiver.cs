@@ -207,6 +207,18 @@ internal sealed class StreamReceiver : ITransportReceiver
         }
     }
 
+    // Re-claiming for ourselves resets the idle time without counting a delivery. Only entries idle for a
+    // quarter of the visibility timeout are touched, so one that another consumer reclaimed just now is left
+    // to it; the runtime asks at half, so its own clock running a little ahead never skips a renewal.
+    public async ValueTask ExtendAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
+    {
+        foreach (var byPartition in deliveries.GroupBy(static d => (int)d.TransportState!))
+        {
+            await _redis.StreamClaimIdsAsync(_sources[byPartition.Key], _group, _consumer, _options.VisibilityTimeout / 4,
+                [.. byPartition.Select(static d => d.TransportId)], cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask<int> MaintainAsync(List<Delivery> reclaimed, int max, CancellationToken cancellationToken)
     {
         var before = reclaimed.Count;
