@@ -40,7 +40,7 @@ public sealed class BenchRespTests(RedisFixture redis) : IClassFixture<RedisFixt
             root.GetProperty("targets").EnumerateArray().Should().OnlyContain(t => t.GetProperty("passed").ValueKind != JsonValueKind.Null);
         }
 
-        var keys = await redis.Server.CliAsync("--scan", "--pattern", "herald:bench:*");
+        var keys = await redis.Server.CliAsync("--scan", "--pattern", "herald:{bench-resp}:*");
         keys.Should().BeEmpty("the benchmark deletes the keys it wrote");
     }
 

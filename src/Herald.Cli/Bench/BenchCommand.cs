@@ -37,7 +37,7 @@ internal static class BenchCommand
         var command = new Command(
             "resp",
             "RESP client benchmark: SET/GET throughput from 1, 16 and 256 callers on one client, single-caller latency, "
-            + "allocation per command, each beside redis-benchmark on the same server. Writes keys herald:bench:resp:* (and "
+            + "allocation per command, each beside redis-benchmark on the same server. Writes keys herald:{bench-resp}:* (and "
             + "redis-benchmark's key:__rand_int__) and deletes them after; do not point it at production.")
         {
             duration,

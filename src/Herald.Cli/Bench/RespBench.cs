@@ -207,7 +207,7 @@ internal sealed class RespBench
         }
         catch (Exception exception) when (exception is HeraldException or OperationCanceledException)
         {
-            // Best effort: a failed run may have lost the connection; the keys are small and named herald:bench:*.
+            // Best effort: a failed run may have lost the connection; the keys are small and named herald:{bench-resp}:*.
         }
     }
 

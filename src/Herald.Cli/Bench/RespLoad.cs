@@ -23,7 +23,7 @@ internal sealed class RespLoad
     public RespLoad(RedisClient client, int maxCallers, int valueSize)
     {
         _client = client;
-        _keys = Enumerable.Range(0, maxCallers).Select(static i => string.Create(CultureInfo.InvariantCulture, $"herald:bench:resp:{i}")).ToArray();
+        _keys = Enumerable.Range(0, maxCallers).Select(static i => Herald.Keys.KeySchema.Default.Scratch("bench-resp", i.ToString(CultureInfo.InvariantCulture))).ToArray();
         _value = new byte[valueSize];
         Random.Shared.NextBytes(_value);
     }

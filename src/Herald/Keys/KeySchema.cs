@@ -112,6 +112,13 @@ public sealed class KeySchema
     /// </summary>
     public string Deliveries(string name) => Key(Tag(name), "deliveries");
 
+    /// <summary>A key that belongs to no destination, for tools such as the benchmarks: <c>prefix:{purpose}:name</c>.</summary>
+    public string Scratch(string purpose, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return Key(Tag(purpose), name);
+    }
+
     /// <summary>The registry of every destination Herald has created (a hash: name → kind), for tooling.</summary>
     public string Destinations() => $"{Prefix}:destinations";
 
