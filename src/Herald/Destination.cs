@@ -65,7 +65,16 @@ public readonly record struct Destination(DestinationKind Kind, string Name)
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Kind.ToString().ToLowerInvariant()}:{Name}";
+    public override string ToString() => $"{KindName(Kind)}:{Name}";
+
+    /// <summary>The lower-case name of a kind, as in <c>stream:orders</c>; constant strings, so naming allocates nothing.</summary>
+    internal static string KindName(DestinationKind kind) => kind switch
+    {
+        DestinationKind.Channel => "channel",
+        DestinationKind.Pattern => "pattern",
+        DestinationKind.Stream => "stream",
+        _ => "queue",
+    };
 
     private static string Check(string name)
     {

@@ -42,13 +42,17 @@ public static class HeraldDiagnostics
         "herald.message.latency", "s", "From publish to the end of handling.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300] });
 
+    /// <summary>True when anything listens to the consumer-side instruments, so their tags are worth building.</summary>
+    internal static bool ConsumerInstrumentsEnabled =>
+        Delivered.Enabled || Failed.Enabled || ProcessingDuration.Enabled || EndToEndLatency.Enabled;
+
     internal static TagList Tags(Destination destination, string? group = null, string? messageType = null, string? outcome = null)
     {
         var tags = new TagList
         {
             { "messaging.system", "redis" },
             { "messaging.destination.name", destination.Name },
-            { "herald.destination.kind", destination.Kind.ToString().ToLowerInvariant() },
+            { "herald.destination.kind", Destination.KindName(destination.Kind) },
         };
         if (group is not null)
         {

@@ -10,6 +10,13 @@ internal sealed class MetricsMiddleware(TimeProvider time) : IConsumeMiddleware
 {
     public async ValueTask InvokeAsync(ConsumeContext context, ConsumeDelegate next)
     {
+        if (!HeraldDiagnostics.ConsumerInstrumentsEnabled)
+        {
+            // Nobody collects: no tags, no clock reads on the hot path.
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
         var tags = HeraldDiagnostics.Tags(context.Destination, context.Group, context.Envelope.Type);
         var count = context.Batch?.Count ?? 1;
         HeraldDiagnostics.Delivered.Add(count, tags);

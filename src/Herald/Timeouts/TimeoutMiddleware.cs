@@ -24,9 +24,18 @@ internal sealed class TimeoutMiddleware(TimeSpan timeout, TimeProvider time) : I
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(outer);
         deadline.CancelAfter(timeout);
         context.CancellationToken = deadline.Token;
-        var handler = next(context).AsTask();
+        Task? handler = null;
         try
         {
+            var pending = next(context);
+            if (pending.IsCompleted)
+            {
+                // Finished at once: nothing to race against the deadline, and no task or wait to allocate.
+                await pending.ConfigureAwait(false);
+                return;
+            }
+
+            handler = pending.AsTask();
             await handler.WaitAsync(timeout, time, outer).ConfigureAwait(false);
         }
         catch (Exception exception) when (!outer.IsCancellationRequested && (exception is TimeoutException || (exception is OperationCanceledException && deadline.IsCancellationRequested)))
@@ -38,7 +47,7 @@ internal sealed class TimeoutMiddleware(TimeSpan timeout, TimeProvider time) : I
         }
         finally
         {
-            if (!handler.IsCompleted)
+            if (handler is { IsCompleted: false })
             {
                 // We stop waiting for a handler that still runs (deadline, or the consumer stopping): cancel its
                 // token ourselves. The deadline's own timer and the link to the outer token may not have fired
