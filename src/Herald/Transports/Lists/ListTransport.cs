@@ -11,37 +11,22 @@ namespace Herald.Transports.Lists;
 /// the work of consumers whose heartbeat stopped is returned to the queue. Each message goes to one
 /// consumer, at least once, whatever consumer group the consumers name.
 /// </summary>
-internal sealed class ListTransport : ITransport
+internal sealed class ListTransport(RedisClient redis, KeySchema keys, Func<string, QueueOptions> optionsFor, TimeProvider time, ILogger logger)
+    : RedisTransport<QueueOptions>(redis, keys, optionsFor, time, logger), ITransport
 {
-    private readonly RedisClient _redis;
-    private readonly KeySchema _keys;
-    private readonly Func<string, QueueOptions> _optionsFor;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly DestinationRegistry _registry;
     private readonly Dictionary<string, HeldItems> _held = new(StringComparer.Ordinal);
     private readonly Lock _heldLock = new();
-
-    public ListTransport(RedisClient redis, KeySchema keys, Func<string, QueueOptions> optionsFor, TimeProvider time, ILogger logger)
-    {
-        _redis = redis;
-        _keys = keys;
-        _optionsFor = optionsFor;
-        _time = time;
-        _logger = logger;
-        _registry = new DestinationRegistry(redis, keys);
-    }
 
     public IReadOnlyCollection<DestinationKind> Kinds { get; } = [DestinationKind.Queue];
 
     public async ValueTask<IReadOnlyList<PublishResult>> PublishAsync(Destination destination, IReadOnlyList<OutgoingEnvelope> envelopes, CancellationToken cancellationToken)
     {
-        var options = _optionsFor(destination.Name);
+        var options = OptionsFor(destination.Name);
         var commands = PublishCommands(destination.Name, options, envelopes);
-        await _registry.RegisterAsync(destination, options.Priorities, cancellationToken).ConfigureAwait(false);
+        await Registry.RegisterAsync(destination, options.Priorities, cancellationToken).ConfigureAwait(false);
         if (commands.Count > 0)
         {
-            await _redis.ExecuteAllAsync(commands, RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
+            await Redis.ExecuteAllAsync(commands, RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
         }
 
         var results = new PublishResult[envelopes.Count];
@@ -55,10 +40,10 @@ internal sealed class ListTransport : ITransport
 
     public async ValueTask<ITransportReceiver> CreateReceiverAsync(Destination destination, string group, string consumer, ReceiverOptions options, CancellationToken cancellationToken)
     {
-        var queueOptions = _optionsFor(destination.Name);
-        await _registry.RegisterAsync(destination, queueOptions.Priorities, cancellationToken).ConfigureAwait(false);
-        var held = Attach(_keys.Processing(destination.Name, consumer), out var first);
-        var receiver = new ListReceiver(_redis, _keys, destination, queueOptions, group, consumer, options, held, Detach, _time, _logger);
+        var queueOptions = OptionsFor(destination.Name);
+        await Registry.RegisterAsync(destination, queueOptions.Priorities, cancellationToken).ConfigureAwait(false);
+        var held = Attach(Keys.Processing(destination.Name, consumer), out var first);
+        var receiver = new ListReceiver(Redis, Keys, destination, queueOptions, group, consumer, options, held, Detach, Time, Logger);
         try
         {
             await receiver.InitializeAsync(recoverOwnWork: first, cancellationToken).ConfigureAwait(false);
@@ -79,7 +64,7 @@ internal sealed class ListTransport : ITransport
     private List<RedisCommand> PublishCommands(string name, QueueOptions options, IReadOnlyList<OutgoingEnvelope> envelopes)
     {
         var byKey = new Dictionary<string, (string Command, List<RedisArg> Args)>(StringComparer.Ordinal);
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         foreach (var outgoing in envelopes)
         {
             if (outgoing.Priority < 0 || outgoing.Priority >= options.Priorities)
@@ -91,11 +76,11 @@ internal sealed class ListTransport : ITransport
             var framed = EnvelopeFormat.ToFramed(outgoing.Envelope);
             if (outgoing.Delay is { } delay && delay > TimeSpan.Zero)
             {
-                ArgsOf("ZADD", _keys.Delayed(name, outgoing.Priority)).AddRange([now.Add(delay).ToUnixTimeMilliseconds(), framed]);
+                ArgsOf("ZADD", Keys.Delayed(name, outgoing.Priority)).AddRange([now.Add(delay).ToUnixTimeMilliseconds(), framed]);
             }
             else
             {
-                ArgsOf("LPUSH", _keys.Queue(name, outgoing.Priority)).Add(framed);
+                ArgsOf("LPUSH", Keys.Queue(name, outgoing.Priority)).Add(framed);
             }
         }
 

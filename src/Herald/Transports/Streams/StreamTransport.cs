@@ -7,33 +7,18 @@ using Microsoft.Extensions.Logging;
 namespace Herald.Transports.Streams;
 
 /// <summary>Streams with consumer groups: persistent, acknowledged, at least once, replayable.</summary>
-internal sealed class StreamTransport : ITransport
+internal sealed class StreamTransport(RedisClient redis, KeySchema keys, Func<string, StreamOptions> optionsFor, TimeProvider time, ILogger logger)
+    : RedisTransport<StreamOptions>(redis, keys, optionsFor, time, logger), ITransport
 {
-    private readonly RedisClient _redis;
-    private readonly KeySchema _keys;
-    private readonly Func<string, StreamOptions> _optionsFor;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly DestinationRegistry _registry;
     private int _roundRobin;
-
-    public StreamTransport(RedisClient redis, KeySchema keys, Func<string, StreamOptions> optionsFor, TimeProvider time, ILogger logger)
-    {
-        _redis = redis;
-        _keys = keys;
-        _optionsFor = optionsFor;
-        _time = time;
-        _logger = logger;
-        _registry = new DestinationRegistry(redis, keys);
-    }
 
     public IReadOnlyCollection<DestinationKind> Kinds { get; } = [DestinationKind.Stream];
 
     public async ValueTask<IReadOnlyList<PublishResult>> PublishAsync(Destination destination, IReadOnlyList<OutgoingEnvelope> envelopes, CancellationToken cancellationToken)
     {
-        var options = _optionsFor(destination.Name);
-        await _registry.RegisterAsync(destination, options.Partitions, cancellationToken).ConfigureAwait(false);
-        var ids = await _redis.ExecuteAllAsync([.. envelopes.Select(e => AddCommand(destination, options, e.Envelope))], RespParsers.String, cancellationToken).ConfigureAwait(false);
+        var options = OptionsFor(destination.Name);
+        await Registry.RegisterAsync(destination, options.Partitions, cancellationToken).ConfigureAwait(false);
+        var ids = await Redis.ExecuteAllAsync([.. envelopes.Select(e => AddCommand(destination, options, e.Envelope))], RespParsers.String, cancellationToken).ConfigureAwait(false);
         var results = new PublishResult[envelopes.Count];
         for (var i = 0; i < results.Length; i++)
         {
@@ -45,9 +30,9 @@ internal sealed class StreamTransport : ITransport
 
     public async ValueTask<ITransportReceiver> CreateReceiverAsync(Destination destination, string group, string consumer, ReceiverOptions options, CancellationToken cancellationToken)
     {
-        var streamOptions = _optionsFor(destination.Name);
-        await _registry.RegisterAsync(destination, streamOptions.Partitions, cancellationToken).ConfigureAwait(false);
-        var receiver = new StreamReceiver(_redis, _keys, destination, streamOptions, group, consumer, options, _time, _logger);
+        var streamOptions = OptionsFor(destination.Name);
+        await Registry.RegisterAsync(destination, streamOptions.Partitions, cancellationToken).ConfigureAwait(false);
+        var receiver = new StreamReceiver(Redis, Keys, destination, streamOptions, group, consumer, options, Time, Logger);
         try
         {
             await receiver.InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -66,7 +51,7 @@ internal sealed class StreamTransport : ITransport
     private RedisCommand AddCommand(Destination destination, StreamOptions options, MessageEnvelope envelope)
     {
         var partition = options.PartitionOf(envelope.PartitionKey, ref _roundRobin);
-        var key = _keys.Stream(destination.Name, options.Partitions == 1 ? null : partition);
+        var key = Keys.Stream(destination.Name, options.Partitions == 1 ? null : partition);
         var fields = EnvelopeFormat.ToStreamFields(envelope);
         var head = options.HardCap is { } cap ? 5 : 2;
         var args = new RedisArg[head + fields.Count];
