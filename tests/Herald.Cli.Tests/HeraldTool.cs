@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using Herald.TestKit;
 
 namespace Herald.Cli.Tests;
 
@@ -15,40 +14,14 @@ internal static class HeraldTool
     /// <summary>Runs <c>herald</c> with <paramref name="args"/>; <c>HERALD_REDIS</c> is cleared unless given in <paramref name="environment"/>.</summary>
     public static async Task<HeraldRun> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var run = await ChildProcess.RunAsync("dotnet", [s_assembly.Value, .. args], s_timeout, start =>
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(s_assembly.Value);
-        foreach (var argument in args)
-            start.ArgumentList.Add(argument);
-        start.Environment.Remove("HERALD_REDIS");
-        start.Environment.Remove("HERALD_TRACE");
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-            start.Environment[name] = value;
-
-        using var process = new Process { StartInfo = start };
-        process.Start();
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(s_timeout);
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException exception)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"herald {string.Join(' ', args)} did not finish within {s_timeout}.", exception);
-        }
-
-        return new HeraldRun(process.ExitCode, await output, await error);
+            start.Environment.Remove("HERALD_REDIS");
+            start.Environment.Remove("HERALD_TRACE");
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+                start.Environment[name] = value;
+        });
+        return new HeraldRun(run.ExitCode, run.Output, run.Error);
     }
 
     public static Task<HeraldRun> RunAsync(params string[] args) => RunAsync(args, environment: null);

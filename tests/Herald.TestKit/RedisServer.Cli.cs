@@ -23,44 +23,23 @@ public sealed partial class RedisServer
     public async Task<string> CliAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var start = new ProcessStartInfo(RedisTools.CliPath)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in CliConnectionArguments())
-            start.ArgumentList.Add(argument);
-        foreach (var argument in args)
-            start.ArgumentList.Add(argument);
-
-        using var process = new Process { StartInfo = start };
-        RedisTools.Start(process);
-        process.StandardInput.Close();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_cliTimeout);
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        ChildProcessResult run;
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
-            await Task.WhenAll(output, error);
+            run = await ChildProcess.RunAsync(RedisTools.CliPath, [.. CliConnectionArguments(), .. args], s_cliTimeout, cancellationToken: cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (InvalidOperationException exception)
         {
-            KillProcess(process);
-            throw;
+            throw new InvalidOperationException($"{exception.Message} Install Redis with 'scripts/redis.sh install' (apt-get install redis-server redis-tools).", exception);
         }
 
-        var standardOutput = (await output).Trim();
-        var standardError = (await error).Trim();
-        if (process.ExitCode != 0)
+        var standardOutput = run.Output.Trim();
+        var standardError = run.Error.Trim();
+        if (run.ExitCode != 0)
         {
             throw new InvalidOperationException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"redis-cli {string.Join(' ', args)} against {Url} exited with {process.ExitCode}: {standardError} {standardOutput}"));
+                $"redis-cli {string.Join(' ', args)} against {Url} exited with {run.ExitCode}: {standardError} {standardOutput}"));
         }
 
         return standardOutput;

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Herald.TestKit;
 
 namespace Herald.Tests.Interop;
@@ -56,7 +54,7 @@ internal static class Python
         {
             return ExecuteAsync(interpreter, ["-c", $"import {modules}"]).GetAwaiter().GetResult().ExitCode == 0;
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (InvalidOperationException)
         {
             return false;
         }
@@ -64,37 +62,8 @@ internal static class Python
 
     private static async Task<(int ExitCode, string Output, string Error)> ExecuteAsync(string interpreter, IReadOnlyList<string> args)
     {
-        var start = new ProcessStartInfo(interpreter)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.Environment["PYTHONIOENCODING"] = "utf-8";
-        foreach (var argument in args)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(s_timeout);
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException exception)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{interpreter} {string.Join(' ', args)} ran longer than {s_timeout.TotalSeconds:F0} s.", exception);
-        }
-
-        return (process.ExitCode, (await output).Trim(), (await error).Trim());
+        var run = await ChildProcess.RunAsync(interpreter, args, s_timeout, start => start.Environment["PYTHONIOENCODING"] = "utf-8");
+        return (run.ExitCode, run.Output.Trim(), run.Error.Trim());
     }
 }
 
