@@ -119,7 +119,8 @@ public sealed class RedisSubscriber : IAsyncDisposable
     internal void ForceReconnect(string reason) =>
         Volatile.Read(ref _connection)?.Fault(new RedisConnectionException(RedisConnectionFailure.ConnectionLost, false, reason));
 
-    internal async ValueTask RemoveAsync(Subscription subscription)
+    // The UNSUBSCRIBE is written, not awaited: leaving a channel never waits for the server.
+    internal void Remove(Subscription subscription)
     {
         var key = (subscription.Kind, subscription.Name);
         lock (_lock)
@@ -139,8 +140,6 @@ public sealed class RedisSubscriber : IAsyncDisposable
                 _ = ObserveAsync(null, connection.SendAsync(new RedisCommand(UnsubscribeCommand(subscription.Kind), subscription.Name), CancellationToken.None));
             }
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     private async ValueTask<Subscription> AddAsync(SubscriptionKind kind, string name, CancellationToken cancellationToken)
@@ -189,7 +188,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            await RemoveAsync(subscription).ConfigureAwait(false);
+            Remove(subscription);
             if (exception is TimeoutException)
             {
                 throw new RedisTimeoutException(true, $"{SubscribeCommand(kind)} {name} was not confirmed within {_options.CommandTimeout.TotalMilliseconds:F0} ms.");

@@ -45,15 +45,15 @@ public sealed class Subscription : IAsyncDisposable
     public IAsyncEnumerable<PubSubMessage> ReadAllAsync(CancellationToken cancellationToken = default) => _channel.Reader.ReadAllAsync(cancellationToken);
 
     /// <summary>Unsubscribes and completes <see cref="Reader"/>.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            return;
+            _channel.Writer.TryComplete();
+            _owner.Remove(this);
         }
 
-        _channel.Writer.TryComplete();
-        await _owner.RemoveAsync(this).ConfigureAwait(false);
+        return ValueTask.CompletedTask;
     }
 
     internal bool Deliver(in PubSubMessage message)
