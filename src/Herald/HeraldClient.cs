@@ -127,7 +127,9 @@ public sealed partial class HeraldClient : IAsyncDisposable
     public ValueTask<IReadOnlyList<PublishResult>> PublishBatchAsync<T>(Destination destination, IEnumerable<T> messages, PublishOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return PublishBatchAsync(destination, [.. messages.Select(m => new OutgoingMessage<T>(m, options is null ? null : options with { Id = null }))], cancellationToken);
+        // One id cannot serve many messages; every other option is shared, so copy the options once.
+        var shared = options is null ? null : options with { Id = null };
+        return PublishBatchAsync(destination, [.. messages.Select(m => new OutgoingMessage<T>(m, shared))], cancellationToken);
     }
 
     /// <summary>Starts configuring a consumer of <paramref name="destination"/>; register handlers, then <see cref="ConsumerBuilder.StartAsync"/>.</summary>
