@@ -82,7 +82,7 @@ public sealed partial class InMemoryTransport
 
         public override ValueTask AcknowledgeAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) => Finish(deliveries.Count);
 
-        public override ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken) =>
+        public override ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, bool countsAsAttempt, CancellationToken cancellationToken) =>
             throw new NotSupportedException("Pub/Sub is at most once: a failed message is dead-lettered, never retried later.");
 
         public override ValueTask DeadLetterAsync(Delivery delivery, DeadLetterInfo info, CancellationToken cancellationToken) => Change(() =>

@@ -145,12 +145,12 @@ public sealed partial class InMemoryTransport
             }
         });
 
-        public override ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken) => Change(() =>
+        public override ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, bool countsAsAttempt, CancellationToken cancellationToken) => Change(() =>
         {
             if (_queue.InFlight.Remove(delivery.TransportId, out var held))
             {
                 // A retry is a new message with the attempt raised, so its delivery count starts again.
-                var retry = new QueueItem(Transport.NextId(), delivery.Envelope with { Attempt = delivery.Attempt + 1 }, held.Item.Priority);
+                var retry = new QueueItem(Transport.NextId(), delivery.Envelope with { Attempt = delivery.Attempt + (countsAsAttempt ? 1 : 0) }, held.Item.Priority);
                 _queue.Delayed.Add((Transport.Time.GetUtcNow() + delay, retry));
             }
         });

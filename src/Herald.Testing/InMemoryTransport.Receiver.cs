@@ -53,7 +53,7 @@ public sealed partial class InMemoryTransport
 
         public abstract ValueTask AcknowledgeAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
 
-        public abstract ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken);
+        public abstract ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, bool countsAsAttempt, CancellationToken cancellationToken);
 
         public abstract ValueTask DeadLetterAsync(Delivery delivery, DeadLetterInfo info, CancellationToken cancellationToken);
 

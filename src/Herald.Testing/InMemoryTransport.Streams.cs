@@ -126,12 +126,12 @@ public sealed partial class InMemoryTransport
             }
         });
 
-        public override ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken) => Change(() =>
+        public override ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, bool countsAsAttempt, CancellationToken cancellationToken) => Change(() =>
         {
             // As the Redis script: only a message still pending is scheduled, so a retry never runs twice.
             if (_group.Pending.Remove(delivery.TransportId))
             {
-                _group.Retries.Add((Transport.Time.GetUtcNow() + delay, delivery.Envelope with { Attempt = delivery.Attempt + 1 }));
+                _group.Retries.Add((Transport.Time.GetUtcNow() + delay, delivery.Envelope with { Attempt = delivery.Attempt + (countsAsAttempt ? 1 : 0) }));
             }
         });
 

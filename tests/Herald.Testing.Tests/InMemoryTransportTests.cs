@@ -89,7 +89,7 @@ public sealed class InMemoryTransportTests
         var delivery = (await ReceiveAsync(failing)).Single();
         await other.AcknowledgeAsync(await ReceiveAsync(other), default);
 
-        await failing.RetryLaterAsync(delivery, TimeSpan.FromMinutes(1), default);
+        await failing.RetryLaterAsync(delivery, TimeSpan.FromMinutes(1), countsAsAttempt: true, default);
         var retry = ReceiveAsync(failing);
         clock.Advance(TimeSpan.FromSeconds(59));
         retry.IsCompleted.Should().BeFalse("the retry is not due yet");

@@ -543,17 +543,26 @@ public sealed class Consumer : IAsyncDisposable
 
     private async Task HandleFailureAsync(Delivery delivery, Exception failure)
     {
-        Statistics.AddFailed();
-        var reason = Classify(failure);
         var attempts = delivery.Attempt;
         var tags = HeraldDiagnostics.Tags(Destination, Group, delivery.Envelope.Type);
+        if (failure is Polly.CircuitBreaker.BrokenCircuitException broken && _receiver.IsReliable)
+        {
+            // The open breaker refused the message before its handler ran: the dependency failed, not the message.
+            // It waits out the break without spending an attempt, so an outage never dead-letters healthy work.
+            var wait = broken.RetryAfter ?? _options.CircuitBreaker?.BreakDuration ?? _options.Retry.DelayFor(attempts);
+            ConsumerLog.DeferredByOpenCircuit(_logger, Destination, delivery.Envelope.Id, wait);
+            await CurrentReceiver.RetryLaterAsync(delivery, wait, countsAsAttempt: false, CancellationToken.None).ConfigureAwait(false);
+            Statistics.AddDeferred();
+            return;
+        }
+
+        Statistics.AddFailed();
+        var reason = Classify(failure);
         if (reason is null && _receiver.IsReliable && attempts < _options.Retry.MaxDeliveries)
         {
-            var delay = failure is Polly.CircuitBreaker.BrokenCircuitException broken && broken.RetryAfter is { } after
-                ? after
-                : _options.Retry.DelayFor(attempts);
+            var delay = _options.Retry.DelayFor(attempts);
             ConsumerLog.RetryScheduled(_logger, Destination, delivery.Envelope.Id, attempts, delay, failure.Message);
-            await CurrentReceiver.RetryLaterAsync(delivery, delay, CancellationToken.None).ConfigureAwait(false);
+            await CurrentReceiver.RetryLaterAsync(delivery, delay, countsAsAttempt: true, CancellationToken.None).ConfigureAwait(false);
             Statistics.AddRetried();
             HeraldDiagnostics.Retried.Add(1, tags);
             return;

@@ -36,6 +36,7 @@ public sealed class ConsumerStatistics
     private long _deadLettered;
     private long _skipped;
     private long _dropped;
+    private long _deferred;
 
     /// <summary>Messages received from the transport (reclaims included).</summary>
     public long Received => Interlocked.Read(ref _received);
@@ -57,6 +58,11 @@ public sealed class ConsumerStatistics
 
     /// <summary>Pub/Sub messages lost because this consumer fell behind and its bounded buffer dropped the oldest.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Messages an open circuit breaker refused before their handler ran, parked until the break ends without spending an attempt.</summary>
+    public long Deferred => Interlocked.Read(ref _deferred);
+
+    internal void AddDeferred() => Interlocked.Increment(ref _deferred);
 
     internal void AddReceived(int count) => Interlocked.Add(ref _received, count);
 

@@ -37,4 +37,7 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(2010, LogLevel.Warning, "Consumer {Consumer} of {Destination} (group {Group}) fell behind and lost {Count} messages ({Total} in all): its buffer was full and dropped the oldest")]
     public static partial void Dropped(ILogger logger, Destination destination, string group, string consumer, long count, long total);
+
+    [LoggerMessage(2011, LogLevel.Information, "Message {MessageId} on {Destination} waits {Delay} for the circuit breaker to close; no attempt spent")]
+    public static partial void DeferredByOpenCircuit(ILogger logger, Destination destination, string messageId, TimeSpan delay);
 }

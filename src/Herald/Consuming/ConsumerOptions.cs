@@ -25,7 +25,13 @@ public sealed class ConsumerOptions
     /// <summary>A message delivered and not acknowledged for this long is reclaimed for another consumer (a crashed worker's work). Default 30 s.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Deadline of one handler call; its token is cancelled and the attempt fails. <see cref="Timeout.InfiniteTimeSpan"/> for none. Default 30 s.</summary>
+    /// <summary>
+    /// Deadline of one delivery: the handler call together with its in-process retries (the timeout sits
+    /// outside the retry step of the pipeline, so a message never holds a worker longer than this). When it
+    /// passes, the handler's token is cancelled and the delivery fails with a <see cref="Timeouts.HandlerTimeoutException"/>,
+    /// which goes on to a delayed retry or, after the last attempt, to the dead-letter store with reason
+    /// <c>TimedOut</c>. <see cref="Timeout.InfiniteTimeSpan"/> for none. Default 30 s.
+    /// </summary>
     public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries in process, then delayed retries stored in Redis, then the dead-letter store.</summary>

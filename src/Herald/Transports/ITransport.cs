@@ -55,8 +55,12 @@ public interface ITransportReceiver : IAsyncDisposable
     /// <summary>Acknowledges handled messages (batched by the runtime).</summary>
     ValueTask AcknowledgeAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
 
-    /// <summary>Schedules a retry after <paramref name="delay"/> with the attempt raised, and acknowledges the current delivery, atomically.</summary>
-    ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken);
+    /// <summary>
+    /// Schedules a retry after <paramref name="delay"/> and acknowledges the current delivery, atomically. The
+    /// attempt is raised when <paramref name="countsAsAttempt"/> is true; a message the handler never saw (an open
+    /// circuit breaker refused it) is parked with its attempt unchanged.
+    /// </summary>
+    ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, bool countsAsAttempt, CancellationToken cancellationToken);
 
     /// <summary>Moves the message to the dead-letter store with <paramref name="info"/> and acknowledges it, atomically.</summary>
     ValueTask DeadLetterAsync(Delivery delivery, DeadLetterInfo info, CancellationToken cancellationToken);

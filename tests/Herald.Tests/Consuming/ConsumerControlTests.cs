@@ -11,6 +11,14 @@ public sealed class ConsumerControlTests(BusFixture fixture) : IClassFixture<Bus
 {
     private static readonly Destination s_orders = Destination.Stream("orders");
 
+    private static CircuitBreakerSettings OpensAfterTwoFailures(TimeSpan sampling) => new()
+    {
+        MinimumThroughput = 2,
+        FailureRatio = 0.5,
+        SamplingDuration = sampling,
+        BreakDuration = TimeSpan.FromSeconds(1),
+    };
+
     [Fact]
     public async Task Pause_WhileHandling_InFlightFinishesAndNothingNewIsFetchedUntilResume()
     {
@@ -120,13 +128,7 @@ public sealed class ConsumerControlTests(BusFixture fixture) : IClassFixture<Bus
             {
                 BusFixture.Fast(o);
                 o.Retry.MaxDeliveries = 100;
-                o.CircuitBreaker = new CircuitBreakerSettings
-                {
-                    MinimumThroughput = 2,
-                    FailureRatio = 0.5,
-                    SamplingDuration = TimeSpan.FromSeconds(5),
-                    BreakDuration = TimeSpan.FromSeconds(1),
-                };
+                o.CircuitBreaker = OpensAfterTwoFailures(TimeSpan.FromSeconds(5));
             })
             .Handle<OrderPlaced>((_, _) =>
             {
@@ -142,6 +144,47 @@ public sealed class ConsumerControlTests(BusFixture fixture) : IClassFixture<Bus
         await Wait.UntilAsync(() => consumer.State == ConsumerState.Running, because: "the pause lasts the break duration");
         await Wait.UntilAsync(() => Volatile.Read(ref calls) > callsWhenOpened, because: "after the break the handler is tried again");
         consumer.Statistics.DeadLettered.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(DestinationKind.Stream)]
+    [InlineData(DestinationKind.Queue)]
+    public async Task CircuitBreaker_OpenDuringOutage_RefusedMessagesSpendNoAttemptAndNoneIsDeadLettered(DestinationKind kind)
+    {
+        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
+        var destination = new Destination(kind, "payments");
+        var dependencyDown = 1;
+        var calls = new ConcurrentDictionary<string, int>();
+        var attemptsAtSuccess = new ConcurrentDictionary<string, int>();
+        await using var consumer = await bus.Consume(destination, o =>
+            {
+                BusFixture.Fast(o);
+                o.Concurrency = 1;
+                o.Retry.MaxDeliveries = 3;
+                o.CircuitBreaker = OpensAfterTwoFailures(TimeSpan.FromSeconds(30));
+            })
+            .Handle<OrderPlaced>((c, _) =>
+            {
+                var call = calls.AddOrUpdate(c.Message.OrderId, 1, static (_, n) => n + 1);
+                if (Volatile.Read(ref dependencyDown) == 1)
+                {
+                    throw new InvalidOperationException("dependency down");
+                }
+
+                attemptsAtSuccess[c.Message.OrderId] = c.Attempt;
+                call.Should().Be(c.Attempt, "every attempt counted must be a call of the handler");
+                return ValueTask.CompletedTask;
+            })
+            .StartAsync();
+
+        await bus.PublishBatchAsync(destination, Enumerable.Range(0, 10).Select(i => new OrderPlaced($"p-{i}", i)));
+        await Wait.UntilAsync(() => consumer.Statistics.Deferred > 0, because: "the open breaker refuses the messages after the first failures");
+        Volatile.Write(ref dependencyDown, 0);
+
+        await Wait.UntilAsync(() => attemptsAtSuccess.Count == 10, because: "every message is handled once the dependency is back");
+        consumer.Statistics.DeadLettered.Should().Be(0);
+        attemptsAtSuccess.Should().OnlyContain(pair => pair.Value == calls[pair.Key], "a refused message keeps its attempt");
+        attemptsAtSuccess.Values.Should().Contain(1, "messages the breaker refused before any call succeed on their first attempt");
     }
 
     [Fact]

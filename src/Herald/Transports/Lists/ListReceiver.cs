@@ -163,10 +163,10 @@ internal sealed partial class ListReceiver : ITransportReceiver
         await FinishAsync(deliveries, _redis.ExecuteAllAsync(commands, RespParsers.Ignore, cancellationToken)).ConfigureAwait(false);
     }
 
-    public async ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken)
+    public async ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, bool countsAsAttempt, CancellationToken cancellationToken)
     {
         var item = ItemOf(delivery);
-        var retry = EnvelopeFormat.ToFramed(delivery.Envelope with { Attempt = delivery.Attempt + 1 });
+        var retry = EnvelopeFormat.ToFramed(delivery.Envelope with { Attempt = delivery.Attempt + (countsAsAttempt ? 1 : 0) });
         var due = _time.GetUtcNow().Add(delay).ToUnixTimeMilliseconds();
         await FinishAsync([delivery], _redis.EvaluateAsync(ScriptCatalog.QueueRetryLater, [_processing, _delayed[item.Level], _deliveries],
             [item.Raw, due, retry, item.CounterField ?? string.Empty], RespParsers.Ignore, cancellationToken)).ConfigureAwait(false);

@@ -66,7 +66,7 @@ internal sealed class PubSubReceiver : ITransportReceiver
 
     public ValueTask AcknowledgeAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    public ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken) =>
+    public ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, bool countsAsAttempt, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Pub/Sub is at most once: a failed message is dead-lettered, never retried later.");
 
     public async ValueTask DeadLetterAsync(Delivery delivery, DeadLetterInfo info, CancellationToken cancellationToken)

@@ -169,10 +169,10 @@ internal sealed class StreamReceiver : ITransportReceiver
         }
     }
 
-    public async ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken)
+    public async ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, bool countsAsAttempt, CancellationToken cancellationToken)
     {
         var source = (int)delivery.TransportState!;
-        var retry = delivery.Envelope with { Attempt = delivery.Attempt + 1 };
+        var retry = delivery.Envelope with { Attempt = delivery.Attempt + (countsAsAttempt ? 1 : 0) };
         var member = MessagePackFields.Pack(EnvelopeFormat.ToStreamFields(retry));
         var due = _time.GetUtcNow().Add(delay).ToUnixTimeMilliseconds();
         await _redis.EvaluateAsync(ScriptCatalog.StreamRetryLater, [_sources[source], _retries[PartitionOf(source)]],
