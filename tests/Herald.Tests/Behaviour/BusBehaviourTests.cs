@@ -259,6 +259,41 @@ public abstract class BusBehaviourTests
         consumer.Statistics.Retried.Should().Be(0);
     }
 
+    [Fact]
+    public async Task Stream_HandlerHoldsMessagePastVisibilityTimeout_NotReclaimedByAnotherConsumer()
+    {
+        await using var under = await StartAsync();
+        var orders = Destination.Stream(under.Name("orders"));
+        var calls = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Slow(ConsumerOptions o)
+        {
+            BusFixture.Fast(o);
+            o.VisibilityTimeout = TimeSpan.FromMilliseconds(400);
+            o.HandlerTimeout = Timeout.InfiniteTimeSpan;
+        }
+
+        async ValueTask Handle(MessageContext<OrderPlaced> _, CancellationToken token)
+        {
+            Interlocked.Increment(ref calls);
+            await gate.Task.WaitAsync(token);
+        }
+
+        await using var first = await under.Bus.Consume(orders, Slow).Handle<OrderPlaced>(Handle).StartAsync();
+        await using var second = await under.Bus.Consume(orders, Slow).Handle<OrderPlaced>(Handle).StartAsync();
+        await under.Bus.PublishAsync(orders, new OrderPlaced("slow", 1));
+        await Wait.UntilAsync(() => Volatile.Read(ref calls) == 1, because: "one consumer takes the message");
+
+        // Maintenance runs every 100 ms here: twelve passes of each are three visibility timeouts.
+        var (firstTarget, secondTarget) = (first.MaintenanceCycles + 12, second.MaintenanceCycles + 12);
+        await Wait.UntilAsync(() => first.MaintenanceCycles >= firstTarget && second.MaintenanceCycles >= secondTarget, because: "both consumers' maintenance ran for three visibility timeouts");
+        gate.SetResult();
+
+        await Wait.UntilAsync(() => first.Statistics.Processed + second.Statistics.Processed == 1, because: "the held message finishes");
+        Volatile.Read(ref calls).Should().Be(1, "a message still being handled is kept from looking stalled");
+        (await under.DeadLettersAsync(orders)).Should().BeEmpty();
+    }
+
     private static void InGroup(ConsumerOptions options, string group)
     {
         BusFixture.Fast(options);

@@ -46,37 +46,4 @@ public sealed class ConsumerLifecycleTests(BusFixture fixture) : IClassFixture<B
         (await bus.Redis!.StreamPendingEntriesAsync(bus.Keys.Stream("orders"), "default", 10)).Should().ContainSingle().Which.Id.Should().Be(published.EntryId);
         (await bus.Redis!.SortedSetLengthAsync(bus.Keys.Retries("orders", "default"))).Should().Be(0);
     }
-
-    [Fact]
-    public async Task Consume_HandlerHoldsMessagePastVisibilityTimeout_NotReclaimedByAnotherConsumer()
-    {
-        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
-        var calls = 0;
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Slow(ConsumerOptions o)
-        {
-            BusFixture.Fast(o);
-            o.VisibilityTimeout = TimeSpan.FromMilliseconds(400);
-            o.HandlerTimeout = Timeout.InfiniteTimeSpan;
-        }
-
-        async ValueTask Handle(MessageContext<OrderPlaced> _, CancellationToken token)
-        {
-            Interlocked.Increment(ref calls);
-            await gate.Task.WaitAsync(token);
-        }
-
-        await using var first = await bus.Consume(s_orders, Slow).Handle<OrderPlaced>(Handle).StartAsync();
-        await using var second = await bus.Consume(s_orders, Slow).Handle<OrderPlaced>(Handle).StartAsync();
-        await bus.PublishAsync(s_orders, new OrderPlaced("slow", 1));
-        await Wait.UntilAsync(() => Volatile.Read(ref calls) == 1);
-
-        // Maintenance runs every 100 ms here: twelve passes of each are three visibility timeouts.
-        var (firstTarget, secondTarget) = (first.MaintenanceCycles + 12, second.MaintenanceCycles + 12);
-        await Wait.UntilAsync(() => first.MaintenanceCycles >= firstTarget && second.MaintenanceCycles >= secondTarget);
-        gate.SetResult();
-
-        await Wait.UntilAsync(() => first.Statistics.Processed + second.Statistics.Processed == 1);
-        Volatile.Read(ref calls).Should().Be(1, "a message still being handled is kept from looking stalled");
-    }
 }
