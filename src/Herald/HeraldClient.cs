@@ -141,6 +141,16 @@ public sealed partial class HeraldClient : IAsyncDisposable
         return new ConsumerBuilder(this, destination, options);
     }
 
+    /// <summary>
+    /// An <see cref="Inspection.HeraldInspector"/> over this client's Redis, key prefix, codec and clock: the read and admin
+    /// API over destinations, groups, lag, dead letters and pauses. It shares the connection; disposing the client closes it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The client has no Redis (the in-memory transport): there is nothing to inspect.</exception>
+    public Inspection.HeraldInspector CreateInspector() =>
+        Redis is { } redis
+            ? new Inspection.HeraldInspector(redis, Keys, Codec, Time)
+            : throw new InvalidOperationException("This client has no Redis connection (it runs on the in-memory transport), so there is no state for an inspector to read.");
+
     /// <summary>Stops every consumer this client started, then closes the connections it owns.</summary>
     public async ValueTask DisposeAsync()
     {

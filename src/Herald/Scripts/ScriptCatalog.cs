@@ -29,6 +29,8 @@ internal static class ScriptCatalog
 
     public static LuaScript QueueReapConsumer { get; } = Load("QueueReapConsumer");
 
+    public static LuaScript DeadLetterReplay { get; } = Load("DeadLetterReplay");
+
     public static LuaScript Load(string name)
     {
         var resource = $"Herald.Scripts.{name}.lua";
