@@ -26,6 +26,18 @@ internal static class PrometheusText
         ["%"] = "percent",
     };
 
+    // The unit after a slash reads in the singular: bytes per second.
+    private static readonly Dictionary<string, string> s_perUnits = new(StringComparer.Ordinal)
+    {
+        ["s"] = "second",
+        ["m"] = "minute",
+        ["h"] = "hour",
+        ["d"] = "day",
+        ["w"] = "week",
+        ["mo"] = "month",
+        ["y"] = "year",
+    };
+
     /// <summary>Writes the families in order.</summary>
     public static void Write(StringBuilder output, IEnumerable<MetricSnapshot> families)
     {
@@ -168,7 +180,8 @@ internal static class PrometheusText
         var slash = bare.IndexOf('/', StringComparison.Ordinal);
         if (slash > 0)
         {
-            return Sanitize(Spell(bare[..slash]) + "_per_" + Spell(bare[(slash + 1)..]), allowColon: false);
+            var per = bare[(slash + 1)..];
+            return Sanitize(Spell(bare[..slash]) + "_per_" + (s_perUnits.TryGetValue(per, out var singular) ? singular : per), allowColon: false);
         }
 
         return Sanitize(Spell(bare), allowColon: false);
