@@ -573,12 +573,7 @@ public sealed class Consumer : IAsyncDisposable
         ConsumerLog.DeadLettered(_logger, Destination, delivery.Envelope.Id, finalReason, attempts, failure.Message);
         await CurrentReceiver.DeadLetterAsync(delivery, DeadLetterInfo.From(finalReason, failure, attempts), CancellationToken.None).ConfigureAwait(false);
         Statistics.AddDeadLettered();
-        if (HeraldDiagnostics.DeadLettered.Enabled)
-        {
-            var tags = HeraldDiagnostics.Tags(Destination, Group, delivery.Envelope.Type);
-            tags.Add("herald.dead_letter.reason", finalReason.ToString());
-            HeraldDiagnostics.DeadLettered.Add(1, tags);
-        }
+        HeraldDiagnostics.CountDeadLettered(Destination, Group, delivery.Envelope.Type, finalReason);
     }
 
     // Failures no retry can fix go straight to the dead-letter store.

@@ -82,6 +82,17 @@ public static class HeraldDiagnostics
         return tags;
     }
 
+    /// <summary>Counts one dead letter, by the runtime (a handler gave up) or by a receiver (a message kept crashing its consumers).</summary>
+    internal static void CountDeadLettered(Destination destination, string group, string messageType, DeadLetterReason reason)
+    {
+        if (DeadLettered.Enabled)
+        {
+            var tags = Tags(destination, group, messageType);
+            tags.Add("herald.dead_letter.reason", reason.ToString());
+            DeadLettered.Add(1, tags);
+        }
+    }
+
     /// <summary>The <c>error.type</c> of a failure: the exception's full type name, as the conventions ask.</summary>
     internal static string ErrorType(Exception exception) => exception.GetType().FullName ?? exception.GetType().Name;
 

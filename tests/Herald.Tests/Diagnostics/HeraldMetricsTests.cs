@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Herald.Redis.Commands;
 using Herald.Retry;
 using Herald.Testing;
 using Herald.TestKit;
@@ -55,6 +56,37 @@ public sealed class HeraldMetricsTests(BusFixture fixture) : IClassFixture<BusFi
         metrics.Of(Duration, name).Count(m => m.Tag("herald.outcome") == "failure").Should().Be(2);
         metrics.Of(Duration, name).Should().OnlyContain(m => m.Value >= 0 && m.Value < 15);
         metrics.Of(Latency, name).Should().HaveCount(4).And.OnlyContain(m => m.Value >= 0 && m.Value < 15 && m.Tag("messaging.consumer.group.name") == "billing");
+    }
+
+    [Fact]
+    public async Task Reclaim_EntryOfADeadConsumerPastMaxDeliveries_CountedAsDeadLettered()
+    {
+        using var metrics = new MetricsRecorder();
+        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
+        var name = Unique("crashy");
+        var stream = Destination.Stream(name);
+        await bus.PublishAsync(stream, new OrderPlaced("killer", 1));
+
+        // A consumer took the entry and died without acknowledging it.
+        var key = bus.Keys.Stream(name);
+        await bus.Redis!.StreamCreateGroupAsync(key, "default", "0");
+        (await bus.Redis!.StreamReadGroupAsync(key, "default", "ghost")).Should().ContainSingle();
+        var handled = 0;
+        await using var consumer = await bus.Consume(stream, o =>
+            {
+                BusFixture.Fast(o);
+                o.Retry.MaxDeliveries = 1;
+            })
+            .Handle<OrderPlaced>((_, _) =>
+            {
+                Interlocked.Increment(ref handled);
+                return ValueTask.CompletedTask;
+            })
+            .StartAsync();
+
+        await Wait.UntilAsync(() => metrics.Sum(DeadLettered, name) == 1, because: "the reclaimed entry is past its deliveries and dead-lettered by the receiver");
+        metrics.Of(DeadLettered, name).Single().Tag("herald.message.type").Should().Be(PlacedType);
+        Volatile.Read(ref handled).Should().Be(0);
     }
 
     [Fact]
