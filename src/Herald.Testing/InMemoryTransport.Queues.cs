@@ -208,7 +208,7 @@ public sealed partial class InMemoryTransport
                 var delivery = new Delivery(_destination, item.Envelope, item.Id, item.DeliveryCount);
                 if (item.DeliveryCount > Options.MaxDeliveries)
                 {
-                    Transport.AddDeadLetter(delivery, Stalled(item.DeliveryCount), _group);
+                    Transport.DeadLetterStalled(delivery, _group);
                     continue;
                 }
 

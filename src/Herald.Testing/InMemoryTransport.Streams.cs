@@ -260,7 +260,7 @@ public sealed partial class InMemoryTransport
                 {
                     // It keeps killing or stalling its consumers: no handler gets to fail it, so dead-letter it here.
                     _group.Pending.Remove(pending.Entry.Id);
-                    Transport.AddDeadLetter(ToDelivery(pending), Stalled(pending.DeliveryCount), _groupName);
+                    Transport.DeadLetterStalled(ToDelivery(pending), _groupName);
                     continue;
                 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Herald.Diagnostics;
 using Herald.Messages;
 using Herald.Transports;
 
@@ -231,6 +232,13 @@ public sealed partial class InMemoryTransport : ITransport
 
     private void AddDeadLetter(Delivery delivery, DeadLetterInfo info, string group) =>
         _deadLetters.Add(new InMemoryDeadLetter(delivery.Envelope, info, delivery.Destination, group, Time.GetUtcNow()));
+
+    // A message that kept crashing or stalling its consumers: no handler gave up on it, so it is counted here.
+    private void DeadLetterStalled(Delivery delivery, string group)
+    {
+        AddDeadLetter(delivery, Stalled(delivery.DeliveryCount), group);
+        HeraldDiagnostics.CountDeadLettered(delivery.Destination, group, delivery.Envelope.Type, DeadLetterReason.HandlerFailed);
+    }
 
     private static bool Covers(Destination asked, Destination actual) =>
         asked == actual || (asked.Kind == DestinationKind.Pattern && actual.Kind == DestinationKind.Channel && GlobPattern.IsMatch(asked.Name, actual.Name));

@@ -106,21 +106,67 @@ public sealed partial class HeraldClient : IAsyncDisposable
 
         Authorize("publish", destination, Options.Access?.CanPublish(Options.Role, destination));
         var transport = TransportFor(destination);
-        using var activity = HeraldDiagnostics.ActivitySource.StartActivity($"publish {destination.Name}", ActivityKind.Producer);
-        activity?.SetTag("messaging.system", "redis");
-        activity?.SetTag("messaging.operation", "publish");
-        activity?.SetTag("messaging.destination.name", destination.Name);
-        activity?.SetTag("messaging.batch.message_count", messages.Count);
+        using var activity = StartPublishActivity(destination, messages.Count);
         var envelopes = new OutgoingEnvelope[messages.Count];
-        for (var i = 0; i < messages.Count; i++)
+        IReadOnlyList<PublishResult> results;
+        try
         {
-            var (message, options) = messages[i];
-            envelopes[i] = new OutgoingEnvelope(CreateEnvelope(message, typeof(T), options, activity), options?.Delay, options?.Priority ?? 0);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var (message, options) = messages[i];
+                envelopes[i] = new OutgoingEnvelope(CreateEnvelope(message, typeof(T), options, activity), options?.Delay, options?.Priority ?? 0);
+            }
+
+            if (activity is { IsAllDataRequested: true } && envelopes.Length == 1)
+            {
+                activity.SetTag("messaging.message.id", envelopes[0].Envelope.Id);
+                activity.SetTag("herald.message.type", envelopes[0].Envelope.Type);
+            }
+
+            results = await transport.PublishAsync(destination, envelopes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity.SetTag("error.type", HeraldDiagnostics.ErrorType(exception));
+            activity.AddException(exception);
+            throw;
         }
 
-        var results = await transport.PublishAsync(destination, envelopes, cancellationToken).ConfigureAwait(false);
-        HeraldDiagnostics.Published.Add(messages.Count, HeraldDiagnostics.Tags(destination, messageType: envelopes.Length > 0 ? envelopes[0].Envelope.Type : null));
+        if (HeraldDiagnostics.Published.Enabled)
+        {
+            HeraldDiagnostics.AddByType(HeraldDiagnostics.Published, envelopes, static e => e.Envelope.Type, destination, group: null);
+        }
+
         return results;
+    }
+
+    // One producer span per publish call, a batch included: every message of the batch carries its context,
+    // so each consumer span is a child of it (the conventions' "send" span; no per-message "create" spans).
+    private static Activity? StartPublishActivity(Destination destination, int count)
+    {
+        var source = HeraldDiagnostics.ActivitySource;
+        if (!source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = source.StartActivity($"publish {destination.Name}", ActivityKind.Producer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", "redis");
+            activity.SetTag("messaging.operation", "publish");
+            activity.SetTag("messaging.operation.type", "send");
+            activity.SetTag("messaging.operation.name", "publish");
+            activity.SetTag("messaging.destination.name", destination.Name);
+            activity.SetTag("herald.destination.kind", Destination.KindName(destination.Kind));
+            if (count != 1)
+            {
+                activity.SetTag("messaging.batch.message_count", count);
+            }
+        }
+
+        return activity;
     }
 
     /// <summary>Publishes messages that share <paramref name="options"/> in one round trip.</summary>
@@ -226,6 +272,14 @@ public sealed partial class HeraldClient : IAsyncDisposable
             headers = stamped;
         }
 
+        // Our producer span, else whatever span is current (a web request's), so the trace goes on even when
+        // Herald's own source is not listened to. Only W3C ids fit the traceparent format.
+        var trace = activity ?? Activity.Current;
+        if (trace is not null && trace.IdFormat != ActivityIdFormat.W3C)
+        {
+            trace = null;
+        }
+
         return new MessageEnvelope
         {
             Id = id,
@@ -235,7 +289,8 @@ public sealed partial class HeraldClient : IAsyncDisposable
             DataContentType = body.ContentType,
             ContentEncoding = body.ContentEncoding,
             KeyId = body.KeyId,
-            TraceParent = activity?.Id ?? Activity.Current?.Id,
+            TraceParent = trace?.Id,
+            TraceState = trace?.TraceStateString,
             PartitionKey = options?.Key,
             Headers = headers ?? MessageEnvelope.NoHeaders,
             Data = body.Data,

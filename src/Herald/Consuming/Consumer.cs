@@ -202,6 +202,7 @@ public sealed class Consumer : IAsyncDisposable
 
         await _receiver.DisposeAsync().ConfigureAwait(false);
         Volatile.Write(ref _stopped, 1);
+        LiveConsumers.Remove(this);
         ConsumerLog.Stopped(_logger, Destination, Group, Name, Statistics.Processed);
         Stopped?.Invoke(this);
     }
@@ -228,6 +229,7 @@ public sealed class Consumer : IAsyncDisposable
 
         _fetchLoop = Task.Run(FetchLoopAsync, CancellationToken.None);
         _maintenanceLoop = Task.Run(MaintenanceLoopAsync, CancellationToken.None);
+        LiveConsumers.Add(this);
         ConsumerLog.Started(_logger, Destination, Group, Name, _options.Concurrency, _options.Prefetch);
     }
 
@@ -377,7 +379,11 @@ public sealed class Consumer : IAsyncDisposable
         }
 
         var failure = context.PrepareFailure;
-        if (failure is null)
+        if (failure is not null)
+        {
+            MetricsMiddleware.Rejected(context, Destination, failure);
+        }
+        else
         {
             try
             {
@@ -447,6 +453,7 @@ public sealed class Consumer : IAsyncDisposable
             if (context.PrepareFailure is { } failed)
             {
                 // Dead-lettered (or retried) on its own; the batch goes on without it.
+                MetricsMiddleware.Rejected(context, Destination, failed);
                 await FinishAsync(context, failed).ConfigureAwait(false);
                 continue;
             }
@@ -544,7 +551,6 @@ public sealed class Consumer : IAsyncDisposable
     private async Task HandleFailureAsync(Delivery delivery, Exception failure)
     {
         var attempts = delivery.Attempt;
-        var tags = HeraldDiagnostics.Tags(Destination, Group, delivery.Envelope.Type);
         if (failure is Polly.CircuitBreaker.BrokenCircuitException broken && _receiver.IsReliable)
         {
             // The open breaker refused the message before its handler ran: the dependency failed, not the message.
@@ -564,7 +570,11 @@ public sealed class Consumer : IAsyncDisposable
             ConsumerLog.RetryScheduled(_logger, Destination, delivery.Envelope.Id, attempts, delay, failure.Message);
             await CurrentReceiver.RetryLaterAsync(delivery, delay, countsAsAttempt: true, CancellationToken.None).ConfigureAwait(false);
             Statistics.AddRetried();
-            HeraldDiagnostics.Retried.Add(1, tags);
+            if (HeraldDiagnostics.Retried.Enabled)
+            {
+                HeraldDiagnostics.Retried.Add(1, HeraldDiagnostics.Tags(Destination, Group, delivery.Envelope.Type));
+            }
+
             return;
         }
 
@@ -572,7 +582,7 @@ public sealed class Consumer : IAsyncDisposable
         ConsumerLog.DeadLettered(_logger, Destination, delivery.Envelope.Id, finalReason, attempts, failure.Message);
         await CurrentReceiver.DeadLetterAsync(delivery, DeadLetterInfo.From(finalReason, failure, attempts), CancellationToken.None).ConfigureAwait(false);
         Statistics.AddDeadLettered();
-        HeraldDiagnostics.DeadLettered.Add(1, tags);
+        HeraldDiagnostics.CountDeadLettered(Destination, Group, delivery.Envelope.Type, finalReason);
     }
 
     // Failures no retry can fix go straight to the dead-letter store.
@@ -600,7 +610,10 @@ public sealed class Consumer : IAsyncDisposable
             try
             {
                 await CurrentReceiver.AcknowledgeAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                HeraldDiagnostics.Acknowledged.Add(batch.Count, HeraldDiagnostics.Tags(Destination, Group));
+                if (HeraldDiagnostics.Acknowledged.Enabled)
+                {
+                    HeraldDiagnostics.AddByType(HeraldDiagnostics.Acknowledged, batch, static delivery => delivery.Envelope.Type, Destination, Group);
+                }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -705,7 +718,11 @@ public sealed class Consumer : IAsyncDisposable
 
         _droppedSeen = total;
         Statistics.AddDropped(count);
-        HeraldDiagnostics.Dropped.Add(count, HeraldDiagnostics.Tags(Destination, Group));
+        if (HeraldDiagnostics.Dropped.Enabled)
+        {
+            HeraldDiagnostics.Dropped.Add(count, HeraldDiagnostics.Tags(Destination, Group));
+        }
+
         ConsumerLog.Dropped(_logger, Destination, Group, Name, count, Statistics.Dropped);
     }
 

@@ -108,7 +108,7 @@ public sealed class ConsumerBuilder
         var transport = _client.TransportFor(_destination);
         var time = _client.Time;
         Consumer? consumer = null;
-        var pipeline = new List<IConsumeMiddleware> { new TracingMiddleware(), new MetricsMiddleware(time) };
+        var pipeline = new List<IConsumeMiddleware> { new TracingMiddleware(_destination), new MetricsMiddleware(time, _destination) };
         if (Options.ValidateMessages)
         {
             pipeline.Add(new ValidationMiddleware());

@@ -42,6 +42,9 @@ public static class EnvelopeFormat
         /// <summary>W3C trace context.</summary>
         public const string TraceParent = "traceparent";
 
+        /// <summary>W3C trace state.</summary>
+        public const string TraceState = "tracestate";
+
         /// <summary>Herald: delivery attempt.</summary>
         public const string Attempt = "attempt";
 
@@ -79,6 +82,7 @@ public static class EnvelopeFormat
         Add(fields, Fields.ContentEncoding, envelope.ContentEncoding);
         Add(fields, Fields.KeyId, envelope.KeyId);
         Add(fields, Fields.TraceParent, envelope.TraceParent);
+        Add(fields, Fields.TraceState, envelope.TraceState);
         Add(fields, Fields.PartitionKey, envelope.PartitionKey);
         if (envelope.Attempt != 1)
         {
@@ -113,7 +117,7 @@ public static class EnvelopeFormat
     public static MessageEnvelope FromStreamFields(string entryId, IReadOnlyList<KeyValuePair<string, ReadOnlyMemory<byte>>> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        string? id = null, type = null, source = null, contentType = null, encoding = null, keyId = null, trace = null, partitionKey = null;
+        string? id = null, type = null, source = null, contentType = null, encoding = null, keyId = null, trace = null, traceState = null, partitionKey = null;
         DateTimeOffset time = default;
         var attempt = 1;
         ReadOnlyMemory<byte>? data = null;
@@ -130,6 +134,7 @@ public static class EnvelopeFormat
                 case Fields.ContentEncoding: encoding = Text(value); break;
                 case Fields.KeyId: keyId = Text(value); break;
                 case Fields.TraceParent: trace = Text(value); break;
+                case Fields.TraceState: traceState = Text(value); break;
                 case Fields.PartitionKey: partitionKey = Text(value); break;
                 case Fields.Attempt: attempt = int.TryParse(value.Span, NumberStyles.None, CultureInfo.InvariantCulture, out var a) && a > 0 ? a : 1; break;
                 case Fields.Data: data = value; break;
@@ -160,6 +165,7 @@ public static class EnvelopeFormat
             ContentEncoding = encoding,
             KeyId = keyId,
             TraceParent = trace,
+            TraceState = traceState,
             PartitionKey = partitionKey,
             Attempt = attempt,
             Headers = headers ?? MessageEnvelope.NoHeaders,
@@ -184,6 +190,7 @@ public static class EnvelopeFormat
             WriteOptional(json, Fields.ContentEncoding, envelope.ContentEncoding);
             WriteOptional(json, Fields.KeyId, envelope.KeyId);
             WriteOptional(json, Fields.TraceParent, envelope.TraceParent);
+            WriteOptional(json, Fields.TraceState, envelope.TraceState);
             WriteOptional(json, Fields.PartitionKey, envelope.PartitionKey);
             if (envelope.Attempt != 1)
             {
@@ -255,7 +262,7 @@ public static class EnvelopeFormat
                 return false;
             }
 
-            string? spec = null, id = null, type = null, source = null, contentType = null, encoding = null, keyId = null, trace = null, partitionKey = null;
+            string? spec = null, id = null, type = null, source = null, contentType = null, encoding = null, keyId = null, trace = null, traceState = null, partitionKey = null;
             DateTimeOffset time = default;
             var attempt = 1;
             ReadOnlyMemory<byte> data = default;
@@ -279,6 +286,7 @@ public static class EnvelopeFormat
                     case Fields.ContentEncoding: encoding = reader.GetString(); break;
                     case Fields.KeyId: keyId = reader.GetString(); break;
                     case Fields.TraceParent: trace = reader.GetString(); break;
+                    case Fields.TraceState: traceState = reader.GetString(); break;
                     case Fields.PartitionKey: partitionKey = reader.GetString(); break;
                     case Fields.Attempt: attempt = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var a) && a > 0 ? a : 1; break;
                     case Fields.DataBase64: data = reader.GetBytesFromBase64(); break;
@@ -323,6 +331,7 @@ public static class EnvelopeFormat
                 ContentEncoding = encoding,
                 KeyId = keyId,
                 TraceParent = trace,
+            TraceState = traceState,
                 PartitionKey = partitionKey,
                 Attempt = attempt,
                 Headers = headers ?? MessageEnvelope.NoHeaders,

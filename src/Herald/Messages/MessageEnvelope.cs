@@ -5,7 +5,7 @@ namespace Herald.Messages;
 /// <summary>
 /// A message as it travels: CloudEvents 1.0 attributes (<c>id</c>, <c>type</c>, <c>source</c>, <c>time</c>,
 /// <c>datacontenttype</c>), Herald's own (<c>contentencoding</c>, <c>keyid</c>, <c>traceparent</c>,
-/// <c>attempt</c>, <c>partitionkey</c>), user headers, and the body bytes as produced by the codec pipeline.
+/// <c>tracestate</c>, <c>attempt</c>, <c>partitionkey</c>), user headers, and the body bytes as produced by the codec pipeline.
 /// See <c>docs/wire-format.md</c>.
 /// </summary>
 public sealed record MessageEnvelope
@@ -37,6 +37,9 @@ public sealed record MessageEnvelope
     /// <summary>W3C trace context of the producer's span.</summary>
     public string? TraceParent { get; init; }
 
+    /// <summary>W3C <c>tracestate</c> of the producer's span (vendor-specific trace data), or null.</summary>
+    public string? TraceState { get; init; }
+
     /// <summary>Delivery attempt, 1 for the first delivery; raised by delayed retries.</summary>
     public int Attempt { get; init; } = 1;
 
@@ -55,7 +58,7 @@ public sealed record MessageEnvelope
         get
         {
             var size = Data.Length + Id.Length + Type.Length + (Source?.Length ?? 0) + (DataContentType?.Length ?? 0)
-                + (ContentEncoding?.Length ?? 0) + (KeyId?.Length ?? 0) + (TraceParent?.Length ?? 0) + (PartitionKey?.Length ?? 0) + 64;
+                + (ContentEncoding?.Length ?? 0) + (KeyId?.Length ?? 0) + (TraceParent?.Length ?? 0) + (TraceState?.Length ?? 0) + (PartitionKey?.Length ?? 0) + 64;
             foreach (var (key, value) in Headers)
             {
                 size += key.Length + value.Length + 4;

@@ -1,3 +1,4 @@
+using Herald.Diagnostics;
 using Herald.Messages;
 using Herald.Redis;
 using Herald.Redis.Commands;
@@ -65,6 +66,7 @@ internal sealed partial class ListReceiver
                 await DeadLetterAsync(delivery, new DeadLetterInfo(DeadLetterReason.HandlerFailed, null,
                     $"Delivered {delivery.DeliveryCount} times without being finished: its consumers crashed or stalled.", null, delivery.DeliveryCount),
                     CancellationToken.None).ConfigureAwait(false);
+                HeraldDiagnostics.CountDeadLettered(_destination, _group, delivery.Envelope.Type, DeadLetterReason.HandlerFailed);
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {

@@ -1,3 +1,4 @@
+using Herald.Diagnostics;
 using Herald.Keys;
 using Herald.Messages;
 using Herald.Redis;
@@ -311,6 +312,7 @@ internal sealed class StreamReceiver : ITransportReceiver
                 // It keeps killing or stalling its consumers: no handler gets to fail it, so dead-letter it here.
                 await DeadLetterAsync(delivery, new DeadLetterInfo(DeadLetterReason.HandlerFailed, null,
                     $"Delivered {delivery.DeliveryCount} times without being finished: its consumers crashed or stalled.", null, delivery.DeliveryCount), cancellationToken).ConfigureAwait(false);
+                HeraldDiagnostics.CountDeadLettered(_destination, _group, delivery.Envelope.Type, DeadLetterReason.HandlerFailed);
                 continue;
             }
 
