@@ -99,7 +99,7 @@ internal sealed class HeraldHealthCheck(HeraldClientProvider clients, HostedCons
             if (figures.OldestAge > thresholds.MaxOldestAge)
             {
                 concerns.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{figures} has an unfinished message {figures.OldestAge.Value.TotalSeconds:F0} s old (threshold {thresholds.MaxOldestAge.Value.TotalSeconds:F0} s)."));
+                    $"{figures} has an unfinished message {figures.OldestAge.Value.TotalSeconds:0.#} s old (threshold {thresholds.MaxOldestAge.Value.TotalSeconds:0.#} s)."));
             }
         }
 
