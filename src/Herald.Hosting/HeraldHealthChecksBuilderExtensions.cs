@@ -9,7 +9,10 @@ public static class HeraldHealthChecksBuilderExtensions
     /// <summary>
     /// Checks that Redis answers <c>PING</c> and that every hosted consumer makes progress. Reports
     /// <paramref name="failureStatus"/> (default <see cref="HealthStatus.Unhealthy"/>) otherwise, and also
-    /// while the host has not connected Herald yet.
+    /// while the host has not connected Herald yet. Reports <see cref="HealthStatus.Degraded"/> when a stream
+    /// group's lag or a queue's length is above <see cref="Monitoring.HeraldMonitoringOptions.MaxLag"/>, its
+    /// oldest message older than <see cref="Monitoring.HeraldMonitoringOptions.MaxOldestAge"/>, or the lag
+    /// monitor's figures are stale because sampling fails.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name. Default <c>herald</c>.</param>
@@ -21,7 +24,7 @@ public static class HeraldHealthChecksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Add(new HealthCheckRegistration(
             name,
-            static services => new HeraldHealthCheck(services.GetRequiredService<HeraldClientProvider>(), services.GetRequiredService<HostedConsumers>()),
+            static services => new HeraldHealthCheck(services.GetRequiredService<HeraldClientProvider>(), services.GetRequiredService<HostedConsumers>(), services.GetService<Monitoring.HeraldLagMonitor>()),
             failureStatus,
             tags,
             timeout ?? TimeSpan.FromSeconds(5)));

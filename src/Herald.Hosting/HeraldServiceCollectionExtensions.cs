@@ -1,5 +1,6 @@
 using Herald.Consuming;
 using Herald.Hosting.Configuration;
+using Herald.Hosting.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,7 +31,8 @@ public static class HeraldServiceCollectionExtensions
     /// <c>Codecs:Compression</c> (<c>gzip</c>, <c>br</c>, <c>none</c>), <c>Codecs:CompressionLevel</c>, <c>Codecs:CompressionThreshold</c>,
     /// <c>Codecs:MaxMessageSize</c>, <c>Codecs:Encryption:Keys:&lt;id&gt;</c> (base64, 32 bytes), <c>Codecs:Encryption:CurrentKeyId</c>;
     /// <c>DefaultStream</c> and <c>Streams:&lt;name&gt;</c> (<c>Partitions</c>, <c>MaxLength</c>, <c>MaxAge</c>, <c>HardCap</c>, <c>TrimInterval</c>);
-    /// <c>DefaultQueue</c> and <c>Queues:&lt;name&gt;</c>; <c>Access:Roles:&lt;role&gt;:Publish</c> and <c>:Consume</c> (lists of patterns).
+    /// <c>DefaultQueue</c> and <c>Queues:&lt;name&gt;</c>; <c>Access:Roles:&lt;role&gt;:Publish</c> and <c>:Consume</c> (lists of patterns);
+    /// <c>Monitoring</c> (<see cref="HeraldMonitoringOptions"/>: <c>Enabled</c>, <c>SampleInterval</c>, <c>AllDestinations</c>, <c>MaxLag</c>, <c>MaxOldestAge</c>).
     /// A named stream or queue starts from the built-in defaults, not from <c>DefaultStream</c>/<c>DefaultQueue</c>.
     /// Unknown keys are errors. The client is built once, when the host starts, and not rebuilt on reload.
     /// </remarks>
@@ -52,6 +54,17 @@ public static class HeraldServiceCollectionExtensions
                 throw Invalid(scope, exception);
             }
         });
+        services.AddOptions<HeraldMonitoringOptions>().Configure(options =>
+        {
+            try
+            {
+                HeraldConfiguration.BindMonitoring(configuration, options);
+            }
+            catch (InvalidOptionException exception)
+            {
+                throw Invalid(scope, exception, typeof(HeraldMonitoringOptions));
+            }
+        });
         if (configure is not null)
         {
             services.Configure(configure);
@@ -66,6 +79,18 @@ public static class HeraldServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         AddCore(services);
+        services.Configure(configure);
+        return services;
+    }
+
+    /// <summary>
+    /// Changes how the lag monitor samples and when the health check reports lag (<see cref="HeraldMonitoringOptions"/>),
+    /// after anything bound from configuration. Validated when the host starts.
+    /// </summary>
+    public static IServiceCollection ConfigureHeraldMonitoring(this IServiceCollection services, Action<HeraldMonitoringOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);
         return services;
     }
@@ -125,12 +150,18 @@ public static class HeraldServiceCollectionExtensions
         // After the host has started this is the connected client; resolved earlier, it connects first.
         services.TryAddSingleton(static provider => provider.GetRequiredService<HeraldClientProvider>().GetClientAsync().GetAwaiter().GetResult());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HeraldHostedService>());
+
+        // Registered after the consumers' service, so it starts once they run and samples what they read.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldMonitoringOptions>, HeraldMonitoringOptionsValidator>());
+        services.AddOptions<HeraldMonitoringOptions>().ValidateOnStart();
+        services.TryAddSingleton<HeraldLagMonitor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HeraldLagMonitor>(static provider => provider.GetRequiredService<HeraldLagMonitor>()));
     }
 
-    internal static OptionsValidationException Invalid(string? scope, InvalidOptionException exception)
+    internal static OptionsValidationException Invalid(string? scope, InvalidOptionException exception, Type? optionsType = null)
     {
         var error = string.IsNullOrEmpty(scope) ? exception : exception.WithScope(scope);
-        return new OptionsValidationException(Options.DefaultName, typeof(HeraldOptions), [error.Message]);
+        return new OptionsValidationException(Options.DefaultName, optionsType ?? typeof(HeraldOptions), [error.Message]);
     }
 }
 
@@ -151,6 +182,24 @@ internal sealed class HeraldOptionsValidator(IEnumerable<HeraldConfigurationScop
         catch (InvalidOptionException exception)
         {
             return ValidateOptionsResult.Fail(HeraldServiceCollectionExtensions.Invalid(scope, exception).Message);
+        }
+    }
+}
+
+/// <summary>Reports <see cref="HeraldMonitoringOptions.Validate"/> errors as options validation failures, with the configuration path.</summary>
+internal sealed class HeraldMonitoringOptionsValidator(IEnumerable<HeraldConfigurationScope> scopes) : IValidateOptions<HeraldMonitoringOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HeraldMonitoringOptions options)
+    {
+        var scope = scopes.LastOrDefault()?.Path;
+        try
+        {
+            InvalidOptionException.Scoped(HeraldConfiguration.MonitoringKey, options.Validate);
+            return ValidateOptionsResult.Success;
+        }
+        catch (InvalidOptionException exception)
+        {
+            return ValidateOptionsResult.Fail(HeraldServiceCollectionExtensions.Invalid(scope, exception, typeof(HeraldMonitoringOptions)).Message);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.IO.Compression;
 using System.Reflection;
 using Herald.Codecs;
+using Herald.Hosting.Monitoring;
 using Herald.Security;
 using Herald.Transports.Lists;
 using Herald.Transports.Streams;
@@ -23,7 +24,7 @@ internal static class HeraldConfiguration
     [
         nameof(HeraldOptions.Redis), nameof(HeraldOptions.KeyPrefix), nameof(HeraldOptions.Source), nameof(HeraldOptions.ValidateOnPublish),
         nameof(HeraldOptions.Role), nameof(HeraldOptions.Codecs), nameof(HeraldOptions.DefaultStream), nameof(HeraldOptions.Streams),
-        nameof(HeraldOptions.DefaultQueue), nameof(HeraldOptions.Queues), nameof(HeraldOptions.Access),
+        nameof(HeraldOptions.DefaultQueue), nameof(HeraldOptions.Queues), nameof(HeraldOptions.Access), MonitoringKey,
     ];
 
     private static readonly string[] s_codecs =
@@ -31,6 +32,9 @@ internal static class HeraldConfiguration
         nameof(CodecOptions.Compression), CompressionLevelKey, nameof(CodecOptions.CompressionThreshold),
         nameof(CodecOptions.MaxMessageSize), nameof(CodecOptions.Encryption),
     ];
+
+    /// <summary>The section of <see cref="HeraldMonitoringOptions"/>: hosting settings, not the client's.</summary>
+    public const string MonitoringKey = "Monitoring";
 
     private const string CompressionLevelKey = "CompressionLevel";
     private const string KeysKey = "Keys";
@@ -59,6 +63,22 @@ internal static class HeraldConfiguration
                 case nameof(HeraldOptions.Streams): BindNamed(child, options.Streams, key); break;
                 case nameof(HeraldOptions.Queues): BindNamed(child, options.Queues, key); break;
                 case nameof(HeraldOptions.Access): BindAccess(child, options.Access ??= new AccessRules(), key); break;
+                case MonitoringKey: break;
+            }
+        }
+    }
+
+    /// <summary>Applies the <c>Monitoring</c> section under <paramref name="section"/>, if any, to <paramref name="options"/>.</summary>
+    /// <exception cref="InvalidOptionException">A key is unknown or its value does not convert.</exception>
+    public static void BindMonitoring(IConfiguration section, HeraldMonitoringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var child in section.GetChildren())
+        {
+            if (string.Equals(child.Key, MonitoringKey, StringComparison.OrdinalIgnoreCase))
+            {
+                BindObject(child, options, MonitoringKey);
             }
         }
     }
@@ -197,7 +217,7 @@ internal static class HeraldConfiguration
         }
     }
 
-    // Plain options classes (StreamOptions, QueueOptions): every key is a settable property of a value type.
+    // Plain options classes (StreamOptions, QueueOptions, HeraldMonitoringOptions): every key is a settable property of a value type.
     private static void BindObject(IConfigurationSection section, object target, string path)
     {
         var properties = target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
@@ -269,5 +289,5 @@ internal static class HeraldConfiguration
     }
 
     private static string Describe(Type type) =>
-        type == typeof(StreamOptions) ? "a stream" : type == typeof(QueueOptions) ? "a queue" : type.Name;
+        type == typeof(StreamOptions) ? "a stream" : type == typeof(QueueOptions) ? "a queue" : type == typeof(HeraldMonitoringOptions) ? "monitoring" : type.Name;
 }
