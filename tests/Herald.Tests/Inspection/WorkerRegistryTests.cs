@@ -1,8 +1,10 @@
 using System.Runtime.CompilerServices;
 using Herald.Consuming;
 using Herald.Inspection;
+using Herald.Keys;
 using Herald.Redis.Commands;
 using Herald.Testing;
+using Herald.Tests.Resilience;
 using Herald.TestKit;
 
 namespace Herald.Tests.Inspection;
@@ -106,6 +108,29 @@ public sealed class WorkerRegistryTests(BusFixture fixture) : IClassFixture<BusF
         stale.HeartbeatAge.Should().BeGreaterThan(s_interval * 3);
         await Wait.UntilAsync(async () => (await inspector.ListWorkersAsync()).All(w => w.Id != id), because: "the entry of a dead worker expires by itself");
         (await bus.Redis!.SortedSetScoreAsync(bus.Keys.Workers(), id)).Should().BeNull("listing prunes index entries whose description expired");
+    }
+
+    [Fact]
+    public async Task ListWorkersAsync_WorkerProcessKilled_ReportedStaleThenGone()
+    {
+        var prefix = fixture.NewPrefix().TrimEnd(':');
+        var keys = new KeySchema(prefix);
+        await using var redis = await Herald.Redis.RedisClient.ConnectAsync(fixture.Url);
+        var inspector = new HeraldInspector(redis, keys);
+        var environment = new Dictionary<string, string> { ["HERALD_WORKER_HEARTBEAT_MS"] = "300" };
+        await using var process = await WorkerProcess.StartAsync(environment, fixture.Url, prefix, "orders", "billing", "crash-1", keys.Scratch("test", "processed"), "0");
+        WorkerInfo? worker = null;
+        await Wait.UntilAsync(
+            async () => (worker = (await inspector.ListWorkersAsync()).SingleOrDefault()) is { IsStale: false },
+            because: "the worker process announces itself");
+        worker!.ProcessId.Should().Be(process.ProcessId);
+        worker.Consumers.Should().ContainSingle().Which.Should().Be(new WorkerConsumerInfo(s_orders, "billing", "crash-1", ConsumerState.Running, 8, 0, 0, 0));
+
+        await process.KillAsync();
+
+        await Wait.UntilAsync(async () => (await inspector.ListWorkersAsync()).SingleOrDefault() is { IsStale: true }, because: "a killed worker misses its heartbeats");
+        await Wait.UntilAsync(async () => (await inspector.ListWorkersAsync()).Count == 0, because: "a killed worker's entry expires by itself");
+        (await redis.SortedSetLengthAsync(keys.Workers())).Should().Be(0);
     }
 
     [Fact]
