@@ -8,6 +8,7 @@ using Herald.Redis;
 using Herald.Security;
 using Herald.Transports;
 using Herald.Validation;
+using Herald.Workers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -32,6 +33,7 @@ public sealed partial class HeraldClient : IAsyncDisposable
     private readonly List<Consumer> _consumers = [];
     private readonly Lock _consumersLock = new();
     private readonly RedisClient? _ownedRedis;
+    private readonly WorkerRegistry? _workers;
     private int _disposed;
 
     internal HeraldClient(HeraldOptions options, RedisClient? redis, bool ownsRedis, IEnumerable<ITransport> transports)
@@ -50,6 +52,13 @@ public sealed partial class HeraldClient : IAsyncDisposable
             {
                 _transports[kind] = transport;
             }
+        }
+
+        // Without Redis (the in-memory transport) there is no registry to announce to and no history to keep.
+        if (redis is not null)
+        {
+            _workers = new WorkerRegistry(redis, Keys, options, LoggerFactory.CreateLogger("Herald.Workers"));
+            _workers.Start();
         }
     }
 
@@ -77,7 +86,15 @@ public sealed partial class HeraldClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// This client's id in the worker registry (<c>host:pid:random</c>), under which
+    /// <see cref="Inspection.HeraldInspector.ListWorkersAsync"/> lists it while it runs consumers; null without Redis.
+    /// </summary>
+    public string? WorkerId => _workers?.Id;
+
     internal TimeProvider Time { get; }
+
+    internal WorkerRegistry? Workers => _workers;
 
     internal ILoggerFactory LoggerFactory { get; }
 
@@ -138,6 +155,7 @@ public sealed partial class HeraldClient : IAsyncDisposable
             HeraldDiagnostics.AddByType(HeraldDiagnostics.Published, envelopes, static e => e.Envelope.Type, destination, group: null);
         }
 
+        _workers?.Throughput.AddPublished(destination, messages.Count);
         return results;
     }
 
@@ -210,6 +228,12 @@ public sealed partial class HeraldClient : IAsyncDisposable
             await consumer.DisposeAsync().ConfigureAwait(false);
         }
 
+        // After the consumers, so their final counts are flushed; before the connections close.
+        if (_workers is not null)
+        {
+            await _workers.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var transport in _transports.Values.Distinct())
         {
             await transport.DisposeAsync().ConfigureAwait(false);
@@ -237,12 +261,14 @@ public sealed partial class HeraldClient : IAsyncDisposable
         }
     }
 
-    internal void Track(Consumer consumer)
+    internal void Track(Consumer consumer, int concurrency)
     {
         lock (_consumersLock)
         {
             _consumers.Add(consumer);
         }
+
+        _workers?.Track(consumer, concurrency);
     }
 
     internal void Forget(Consumer consumer)

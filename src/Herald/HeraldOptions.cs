@@ -49,6 +49,19 @@ public sealed class HeraldOptions
     /// <summary>This client's role under <see cref="Access"/>; stamped on published messages.</summary>
     public string? Role { get; set; }
 
+    /// <summary>
+    /// How often a client announces itself in the worker registry (while it runs consumers) and flushes its
+    /// throughput counters to Redis. A worker is reported stale after three missed intervals and forgotten
+    /// after six. Default 5 seconds; between 100 ms and 5 minutes.
+    /// </summary>
+    public TimeSpan WorkerHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the per-minute throughput history (published, processed, failed per destination) is kept in
+    /// Redis. Default 24 hours; between 1 minute and 31 days.
+    /// </summary>
+    public TimeSpan ThroughputRetention { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>The clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -101,6 +114,16 @@ public sealed class HeraldOptions
         if (string.IsNullOrWhiteSpace(Source))
         {
             throw new InvalidOptionException(nameof(Source), "must not be empty.");
+        }
+
+        if (WorkerHeartbeatInterval < TimeSpan.FromMilliseconds(100) || WorkerHeartbeatInterval > TimeSpan.FromMinutes(5))
+        {
+            throw new InvalidOptionException(nameof(WorkerHeartbeatInterval), $"must be between 100 ms and 5 minutes (it is {WorkerHeartbeatInterval}).");
+        }
+
+        if (ThroughputRetention < TimeSpan.FromMinutes(1) || ThroughputRetention > TimeSpan.FromDays(31))
+        {
+            throw new InvalidOptionException(nameof(ThroughputRetention), $"must be between 1 minute and 31 days (it is {ThroughputRetention}).");
         }
 
         InvalidOptionException.Scoped(nameof(Codecs), Required(Codecs, nameof(Codecs)).Validate);

@@ -14,7 +14,16 @@ var (url, prefix, stream, group, consumer, processedSet) = (args[0], args[1], ar
 var handlerTime = TimeSpan.FromMilliseconds(int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture));
 await using var bus = await HeraldClient.CreateBuilder()
     .UseRedis(url)
-    .Configure(o => o.KeyPrefix = prefix)
+    .Configure(o =>
+    {
+        o.KeyPrefix = prefix;
+
+        // Registry tests shorten the heartbeat so a killed worker turns stale and expires within a test.
+        if (int.TryParse(Environment.GetEnvironmentVariable("HERALD_WORKER_HEARTBEAT_MS"), System.Globalization.CultureInfo.InvariantCulture, out var heartbeat))
+        {
+            o.WorkerHeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat);
+        }
+    })
     .BuildAsync();
 await using var worker = await bus.Consume(Destination.Stream(stream), o =>
     {

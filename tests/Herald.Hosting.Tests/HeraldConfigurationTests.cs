@@ -21,6 +21,8 @@ public sealed class HeraldConfigurationTests
                 "Source": "billing-service",
                 "ValidateOnPublish": false,
                 "Role": "billing",
+                "WorkerHeartbeatInterval": "00:00:02",
+                "ThroughputRetention": "02:00:00",
                 "Codecs": {
                   "Compression": "br",
                   "CompressionLevel": "Optimal",
@@ -52,6 +54,8 @@ public sealed class HeraldConfigurationTests
         options.Source.Should().Be("billing-service");
         options.ValidateOnPublish.Should().BeFalse();
         options.Role.Should().Be("billing");
+        options.WorkerHeartbeatInterval.Should().Be(TimeSpan.FromSeconds(2));
+        options.ThroughputRetention.Should().Be(TimeSpan.FromHours(2));
         options.Codecs.Compression.Should().BeOfType<BrotliCompressor>().Which.Level.Should().Be(CompressionLevel.Optimal);
         options.Codecs.CompressionThreshold.Should().Be(2048);
         options.Codecs.MaxMessageSize.Should().Be(65536);

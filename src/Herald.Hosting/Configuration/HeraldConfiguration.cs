@@ -25,6 +25,7 @@ internal static class HeraldConfiguration
         nameof(HeraldOptions.Redis), nameof(HeraldOptions.KeyPrefix), nameof(HeraldOptions.Source), nameof(HeraldOptions.ValidateOnPublish),
         nameof(HeraldOptions.Role), nameof(HeraldOptions.Codecs), nameof(HeraldOptions.DefaultStream), nameof(HeraldOptions.Streams),
         nameof(HeraldOptions.DefaultQueue), nameof(HeraldOptions.Queues), nameof(HeraldOptions.Access), MonitoringKey,
+        nameof(HeraldOptions.WorkerHeartbeatInterval), nameof(HeraldOptions.ThroughputRetention),
     ];
 
     private static readonly string[] s_codecs =
@@ -63,6 +64,8 @@ internal static class HeraldConfiguration
                 case nameof(HeraldOptions.Streams): BindNamed(child, options.Streams, key); break;
                 case nameof(HeraldOptions.Queues): BindNamed(child, options.Queues, key); break;
                 case nameof(HeraldOptions.Access): BindAccess(child, options.Access ??= new AccessRules(), key); break;
+                case nameof(HeraldOptions.WorkerHeartbeatInterval): options.WorkerHeartbeatInterval = (TimeSpan)Convert(child, key, typeof(TimeSpan))!; break;
+                case nameof(HeraldOptions.ThroughputRetention): options.ThroughputRetention = (TimeSpan)Convert(child, key, typeof(TimeSpan))!; break;
                 case MonitoringKey: break;
             }
         }

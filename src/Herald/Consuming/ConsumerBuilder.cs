@@ -163,7 +163,7 @@ public sealed class ConsumerBuilder
             Authorizer());
         await consumer.StartAsync(cancellationToken).ConfigureAwait(false);
         consumer.Stopped = _client.Forget;
-        _client.Track(consumer);
+        _client.Track(consumer, Options.Concurrency);
         return consumer;
     }
 

@@ -14,6 +14,10 @@ public sealed class KeySchema
     private static readonly System.Buffers.SearchValues<char> s_reserved = System.Buffers.SearchValues.Create("{}#\r\n ");
     private static readonly System.Buffers.SearchValues<char> s_escaped = System.Buffers.SearchValues.Create("{}#%");
 
+    // Tags no destination can have ('#' is reserved in names), for keys that belong to no destination.
+    private const string WorkersTag = "#workers";
+    private const string ThroughputTag = "#throughput";
+
     /// <summary>The prefix used when none is configured.</summary>
     public const string DefaultPrefix = "herald";
 
@@ -121,6 +125,34 @@ public sealed class KeySchema
 
     /// <summary>The registry of every destination Herald has created (a hash: name → kind), for tooling.</summary>
     public string Destinations() => $"{Prefix}:destinations";
+
+    /// <summary>
+    /// Sorted set of the workers (clients running consumers) that announced themselves, member the worker id,
+    /// scored by the last heartbeat (Unix ms). It shares the reserved tag <c>#workers</c> with
+    /// <see cref="Worker"/>, so a heartbeat updates both in one script in a cluster; no destination name can
+    /// contain <c>#</c>, so no destination shares the slot by name.
+    /// </summary>
+    public string Workers() => Key(WorkersTag, "index");
+
+    /// <summary>
+    /// Hash describing one worker (host, pid, version, counters, consumers). It expires a few heartbeat
+    /// intervals after the last beat, so a worker whose process died disappears by itself.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="workerId"/> is empty or contains reserved characters.</exception>
+    public string Worker(string workerId)
+    {
+        ValidateName(workerId);
+        return Key(WorkersTag, $"worker:{workerId}");
+    }
+
+    /// <summary>
+    /// Hash of throughput counters for one UTC minute (<c>yyyyMMddHHmm</c>): fields
+    /// <c>&lt;counter&gt;:&lt;kind&gt;:&lt;name&gt;</c> per destination and <c>&lt;counter&gt;</c> for the total, where the
+    /// counter is <c>published</c>, <c>processed</c> or <c>failed</c>. Every minute lives under the reserved tag
+    /// <c>#throughput</c>, so a window of minutes is read in one batch from one node.
+    /// </summary>
+    public string Throughput(DateTimeOffset minute) =>
+        Key(ThroughputTag, minute.ToUniversalTime().ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
     /// Maps any Pub/Sub channel or pattern (Redis allows every byte in one) to a name

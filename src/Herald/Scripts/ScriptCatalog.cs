@@ -31,6 +31,14 @@ internal static class ScriptCatalog
 
     public static LuaScript DeadLetterReplay { get; } = Load("DeadLetterReplay");
 
+    public static LuaScript WorkerHeartbeat { get; } = Load("WorkerHeartbeat");
+
+    public static LuaScript WorkerRemove { get; } = Load("WorkerRemove");
+
+    public static LuaScript WorkerPrune { get; } = Load("WorkerPrune");
+
+    public static LuaScript ThroughputAdd { get; } = Load("ThroughputAdd");
+
     public static LuaScript Load(string name)
     {
         var resource = $"Herald.Scripts.{name}.lua";

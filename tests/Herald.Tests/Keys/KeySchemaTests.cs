@@ -36,4 +36,23 @@ public sealed class KeySchemaTests
         keys.ChannelDeadLetters("odd {name}").Should().Be("app:{odd%20%7Bname%7D}:dlq");
         FluentActions.Invoking(() => keys.ChannelDeadLetters(string.Empty)).Should().Throw<ArgumentException>();
     }
+
+    [Fact]
+    public void WorkerKeys_AnyWorker_ShareOneReservedTagNoDestinationCanHave()
+    {
+        var keys = new KeySchema("app");
+
+        keys.Workers().Should().Be("app:{#workers}:index");
+        keys.Worker("host:42:0a1b2c3d").Should().Be("app:{#workers}:worker:host:42:0a1b2c3d");
+        FluentActions.Invoking(() => keys.Worker("bad id")).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => KeySchema.Tag("#workers")).Should().Throw<ArgumentException>("'#' is reserved in destination names");
+    }
+
+    [Fact]
+    public void Throughput_AnyOffset_NamesTheUtcMinute()
+    {
+        var keys = new KeySchema("app");
+
+        keys.Throughput(new DateTimeOffset(2030, 1, 2, 5, 7, 59, TimeSpan.FromHours(2))).Should().Be("app:{#throughput}:203001020307");
+    }
 }

@@ -11,10 +11,20 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<WorkerProcess> StartAsync(params string[] arguments)
+    public int ProcessId => _process.Id;
+
+    public static Task<WorkerProcess> StartAsync(params string[] arguments) => StartAsync(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts the worker with extra environment variables (such as <c>HERALD_WORKER_HEARTBEAT_MS</c>).</summary>
+    public static async Task<WorkerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var worker = Path.Combine(AppContext.BaseDirectory, "Herald.CrashWorker.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(worker);
         foreach (var argument in arguments)
         {

@@ -29,7 +29,6 @@ internal sealed class DemoScenario : IAsyncDisposable
     private readonly HeraldClient _bus;
     private readonly KeySchema _keys;
     private readonly TimeProvider _time = TimeProvider.System;
-    private readonly List<Consumer> _consumers = [];
     private long _sampleTimestamp;
     private long[] _sampledPublished;
     private long[] _sampledHandled;
@@ -166,13 +165,12 @@ internal sealed class DemoScenario : IAsyncDisposable
         return [.. letters.Take(max)];
     }
 
-    /// <summary>Stops the workers, then deletes every key under the private prefix; returns how many were deleted.</summary>
+    /// <summary>Stops the workers and the bus, then deletes every key under the private prefix; returns how many were deleted.</summary>
     public async Task<long> CleanUpAsync(CancellationToken cancellationToken)
     {
-        foreach (var consumer in _consumers)
-        {
-            await consumer.StopAsync(cancellationToken);
-        }
+        // Disposing the bus stops the workers, flushes its last throughput counts and leaves the worker
+        // registry, so nothing it writes lands after the keys are deleted.
+        await _bus.DisposeAsync();
 
         long deleted = 0;
         var keys = new List<string>();
@@ -191,22 +189,23 @@ internal sealed class DemoScenario : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _bus.DisposeAsync();
 
+    // The bus keeps its consumers and stops them when it is disposed.
     private async Task StartWorkersAsync(CancellationToken cancellationToken)
     {
         _sampleTimestamp = Stopwatch.GetTimestamp();
         for (var worker = 1; worker <= 2; worker++)
         {
-            _consumers.Add(await _bus.Consume(Orders.Destination, Options("billing", worker, startFromBeginning: true))
+            _ = await _bus.Consume(Orders.Destination, Options("billing", worker, startFromBeginning: true))
                 .Handle<DemoOrder>((context, _) => Handle(Orders, context.Message.Number, context.PublishedAt, "card declined"))
-                .StartAsync(cancellationToken));
-            _consumers.Add(await _bus.Consume(Emails.Destination, Options("mailer", worker, startFromBeginning: false))
+                .StartAsync(cancellationToken);
+            _ = await _bus.Consume(Emails.Destination, Options("mailer", worker, startFromBeginning: false))
                 .Handle<DemoEmail>((context, _) => Handle(Emails, context.Message.Number, context.PublishedAt, "mailbox full"))
-                .StartAsync(cancellationToken));
+                .StartAsync(cancellationToken);
         }
 
-        _consumers.Add(await _bus.Consume(Prices.Destination, Options("charts", 1, startFromBeginning: false))
+        _ = await _bus.Consume(Prices.Destination, Options("charts", 1, startFromBeginning: false))
             .Handle<DemoTick>((context, _) => Handle(Prices, context.Message.Number, context.PublishedAt, "price out of range"))
-            .StartAsync(cancellationToken));
+            .StartAsync(cancellationToken);
     }
 
     // Short retry delays so that a failing message ends in the dead-letter store within a few seconds.
