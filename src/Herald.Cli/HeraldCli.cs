@@ -4,7 +4,10 @@ using System.CommandLine.Parsing;
 using Herald.Cli.Bench;
 using Herald.Cli.Commands.Demo;
 using Herald.Cli.Commands.Info;
+using Herald.Cli.Commands.Listen;
 using Herald.Cli.Commands.Ping;
+using Herald.Cli.Commands.Publish;
+using Herald.Cli.Commands.Tail;
 
 namespace Herald.Cli;
 
@@ -23,6 +26,9 @@ internal static class HeraldCli
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(PublishCommand.Create());
+        root.Subcommands.Add(ListenCommand.Create());
+        root.Subcommands.Add(TailCommand.Create());
         root.Subcommands.Add(BusBenchConsumer.Create());
         return root;
     }
