@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Herald.Cli.Bench;
+using Herald.Cli.Commands.Acl;
 using Herald.Cli.Commands.Demo;
 using Herald.Cli.Commands.Info;
 using Herald.Cli.Commands.Ping;
@@ -26,6 +27,8 @@ namespace Herald.Cli.Output;
 [JsonSerializable(typeof(BusConsumerResult))]
 [JsonSerializable(typeof(PublishSummary))]
 [JsonSerializable(typeof(MessageView))]
+[JsonSerializable(typeof(AclServiceFile))]
+[JsonSerializable(typeof(AclResult))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {

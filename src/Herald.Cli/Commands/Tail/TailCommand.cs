@@ -46,7 +46,7 @@ internal static class TailCommand
                 var request = new TailRequest(
                     destination,
                     parseResult.GetValue(group),
-                    parseResult.GetValue(from),
+                    ParseFrom(parseResult.GetValue(from)),
                     parseResult.GetResult(count) is not null ? parseResult.GetValue(count) : followed ? 0 : DefaultCount,
                     followed);
                 if (request.Group is not null && request.From is not null)
@@ -79,7 +79,7 @@ internal static class TailCommand
                     newest.AddRange((await redis.StreamRangeReverseAsync(partitions[i], count: request.Count, cancellationToken: cancellationToken)).Select(e => (e, i)));
                 }
 
-                foreach (var (entry, index) in newest.OrderByDescending(e => StreamId.Parse(e.Entry.Id)).Take(request.Count).Reverse())
+                foreach (var (entry, index) in newest.OrderByDescending(e => MergeOrder.Of(e.Entry)).Take(request.Count).Reverse())
                 {
                     Print(context, request.Destination, partitions.Count, entry, index, codec);
                     printed++;
@@ -115,12 +115,12 @@ internal static class TailCommand
         {
             var size = (int)Math.Min(Page, limit - printed);
             var page = new List<(StreamEntry Entry, int Index)>();
-            var bound = StreamId.Max;
+            MergeOrder? bound = null;
             for (var i = 0; i < partitions.Count; i++)
             {
                 var entries = await redis.StreamRangeAsync(partitions[i], "(" + after[i], StreamId.RangeEnd, size, cancellationToken);
                 page.AddRange(entries.Select(e => (e, i)));
-                if (entries.Count == size && StreamId.Parse(entries[^1].Id) is var last && last < bound)
+                if (entries.Count == size && MergeOrder.Of(entries[^1]) is var last && (bound is null || last.CompareTo(bound.Value) < 0))
                 {
                     // This partition may hold more beyond its page: nothing later than its last entry is certainly next.
                     bound = last;
@@ -132,7 +132,8 @@ internal static class TailCommand
                 break;
             }
 
-            var ordered = page.Where(e => StreamId.Parse(e.Entry.Id) <= bound).OrderBy(e => StreamId.Parse(e.Entry.Id)).Take((int)(limit - printed));
+            var ordered = page.Where(e => bound is null || MergeOrder.Of(e.Entry).CompareTo(bound.Value) <= 0)
+                .OrderBy(e => MergeOrder.Of(e.Entry)).Take((int)Math.Min(int.MaxValue, limit - printed));
             foreach (var (entry, index) in ordered)
             {
                 Print(context, destination, partitions.Count, entry, index, codec);
@@ -153,7 +154,7 @@ internal static class TailCommand
             var results = await redis.StreamReadAsync(positions, count: 500, block: TimeSpan.FromSeconds(1), cancellationToken: cancellationToken);
             var arrived = results
                 .SelectMany(r => r.Entries.Select(e => (Entry: e, Index: IndexOf(partitions, r.Key))))
-                .OrderBy(e => StreamId.Parse(e.Entry.Id));
+                .OrderBy(e => MergeOrder.Of(e.Entry));
             foreach (var (entry, index) in arrived)
             {
                 if (printed >= limit)
@@ -223,39 +224,51 @@ internal static class TailCommand
     // Null means "the last --count entries"; otherwise the exclusive start of each partition.
     private static async Task<string[]?> StartPositionsAsync(RedisClient redis, IReadOnlyList<string> partitions, TailRequest request, CancellationToken cancellationToken)
     {
-        var from = request.From?.Trim();
-        if (from is null)
+        if (request.From is null)
         {
             return request.Follow && request.Count == 0 ? await EndPositionsAsync(redis, partitions, cancellationToken) : null;
         }
 
-        string exclusive;
-        if (from.Equals("start", StringComparison.OrdinalIgnoreCase))
+        return request.From.Value.AtEnd
+            ? await EndPositionsAsync(redis, partitions, cancellationToken)
+            : [.. partitions.Select(_ => request.From.Value.After!)];
+    }
+
+    // The exclusive id to read after, or "at the end"; checked before connecting, so a typo is a usage error.
+    private static FromPosition? ParseFrom(string? text)
+    {
+        var from = text?.Trim();
+        if (string.IsNullOrEmpty(from))
         {
-            exclusive = StreamId.Min.ToString();
-        }
-        else if (from.Equals("end", StringComparison.OrdinalIgnoreCase))
-        {
-            return await EndPositionsAsync(redis, partitions, cancellationToken);
-        }
-        else if (StreamId.TryParse(from, out var id))
-        {
-            exclusive = Before(id);
-        }
-        else if (char.IsAsciiLetter(from[^1]) && !from.Contains('T', StringComparison.Ordinal) && CliArguments.TryParseDuration(from, out var age))
-        {
-            exclusive = Before(StreamId.FromTimestamp(TimeProvider.System.GetUtcNow() - age));
-        }
-        else if (DateTimeOffset.TryParse(from, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-        {
-            exclusive = Before(StreamId.FromTimestamp(time));
-        }
-        else
-        {
-            throw new CliUsageException($"--from takes start, end, an entry id (1700000000000-0), a time (2025-01-31T12:00:00Z) or an age (10m); got '{from}'.");
+            return null;
         }
 
-        return [.. partitions.Select(_ => exclusive)];
+        if (from.Equals("start", StringComparison.OrdinalIgnoreCase))
+        {
+            return new FromPosition(StreamId.Min.ToString(), AtEnd: false);
+        }
+
+        if (from.Equals("end", StringComparison.OrdinalIgnoreCase))
+        {
+            return new FromPosition(null, AtEnd: true);
+        }
+
+        if (StreamId.TryParse(from, out var id))
+        {
+            return new FromPosition(Before(id), AtEnd: false);
+        }
+
+        if (char.IsAsciiLetter(from[^1]) && !from.Contains('T', StringComparison.Ordinal) && CliArguments.TryParseDuration(from, out var age))
+        {
+            return new FromPosition(Before(StreamId.FromTimestamp(TimeProvider.System.GetUtcNow() - age)), AtEnd: false);
+        }
+
+        if (DateTimeOffset.TryParse(from, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return new FromPosition(Before(StreamId.FromTimestamp(time)), AtEnd: false);
+        }
+
+        throw new CliUsageException($"--from takes start, end, an entry id (1700000000000-0), a time (2025-01-31T12:00:00Z) or an age (10m); got '{from}'.");
     }
 
     // Each partition's last id now, so only entries added from here on are shown.
@@ -314,5 +327,29 @@ internal static class TailCommand
         }
     }
 
-    private sealed record TailRequest(Destination Destination, string? Group, string? From, int Count, bool Follow);
+    private sealed record TailRequest(Destination Destination, string? Group, FromPosition? From, int Count, bool Follow);
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
+    private readonly record struct FromPosition(string? After, bool AtEnd);
+
+    /// <summary>
+    /// The order entries of different partitions are merged in: by the millisecond of their id, then by the time the
+    /// publisher stamped (sequence numbers of different partitions say nothing about each other), then by sequence.
+    /// </summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
+    private readonly record struct MergeOrder(ulong Milliseconds, DateTimeOffset Published, ulong Sequence) : IComparable<MergeOrder>
+    {
+        public static MergeOrder Of(StreamEntry entry)
+        {
+            var id = StreamId.Parse(entry.Id);
+            var published = entry.GetString(EnvelopeFormat.Fields.Time) is { } text
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : DateTimeOffset.MinValue;
+            return new MergeOrder(id.Milliseconds, published, id.Sequence);
+        }
+
+        public int CompareTo(MergeOrder other) =>
+            Milliseconds != other.Milliseconds ? Milliseconds.CompareTo(other.Milliseconds)
+            : Published != other.Published ? Published.CompareTo(other.Published)
+            : Sequence.CompareTo(other.Sequence);
+    }
 }
