@@ -23,6 +23,7 @@ internal static class CliErrors
     public static (int ExitCode, string Message) Classify(Exception exception) => exception switch
     {
         CliUsageException usage => (ExitCodes.Usage, usage.Message),
+        CliNotFoundException missing => (ExitCodes.NotFound, missing.Message),
         RedisAuthenticationException auth => (ExitCodes.Authentication, auth.Message),
         RedisServerException { Kind: RedisErrorKind.NoPerm } denied => (ExitCodes.Authentication, denied.Message),
         RedisServerException server => (ExitCodes.ServerError, "Redis replied with an error: " + server.Message),

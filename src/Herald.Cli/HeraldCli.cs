@@ -2,9 +2,13 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Herald.Cli.Bench;
+using Herald.Cli.Commands.Acl;
 using Herald.Cli.Commands.Demo;
 using Herald.Cli.Commands.Info;
+using Herald.Cli.Commands.Listen;
 using Herald.Cli.Commands.Ping;
+using Herald.Cli.Commands.Publish;
+using Herald.Cli.Commands.Tail;
 
 namespace Herald.Cli;
 
@@ -23,6 +27,10 @@ internal static class HeraldCli
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(PublishCommand.Create());
+        root.Subcommands.Add(ListenCommand.Create());
+        root.Subcommands.Add(TailCommand.Create());
+        root.Subcommands.Add(AclCommand.Create());
         root.Subcommands.Add(BusBenchConsumer.Create());
         return root;
     }
@@ -32,7 +40,8 @@ internal static class HeraldCli
         // After Ctrl+C or SIGTERM a command gets this long to stop cleanly (demo and bench delete their keys)
         // before the process is ended; System.CommandLine's default of 2 s cuts that short.
         configuration ??= new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
-        var parseResult = Build().Parse(args);
+        // No response files: "@file" is how publish names a body file, and expanding it would replace the argument.
+        var parseResult = Build().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Action is ParseErrorAction)
         {
             // System.CommandLine would print every error and the whole help text with exit code 1;

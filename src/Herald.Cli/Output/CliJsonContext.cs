@@ -2,9 +2,12 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Herald.Cli.Bench;
+using Herald.Cli.Commands.Acl;
 using Herald.Cli.Commands.Demo;
 using Herald.Cli.Commands.Info;
 using Herald.Cli.Commands.Ping;
+using Herald.Cli.Commands.Publish;
+using Herald.Cli.Messaging;
 
 namespace Herald.Cli.Output;
 
@@ -22,9 +25,15 @@ namespace Herald.Cli.Output;
 [JsonSerializable(typeof(DemoSummary))]
 [JsonSerializable(typeof(BusBenchReport))]
 [JsonSerializable(typeof(BusConsumerResult))]
+[JsonSerializable(typeof(PublishSummary))]
+[JsonSerializable(typeof(MessageView))]
+[JsonSerializable(typeof(AclServiceFile))]
+[JsonSerializable(typeof(AclResult))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     private static CliJsonContext? s_output;
+    private static CliJsonContext? s_lines;
 
     /// <summary>
     /// The context commands write with: the generated settings, but with relaxed escaping so that
@@ -36,5 +45,13 @@ internal sealed partial class CliJsonContext : JsonSerializerContext
     {
         TypeInfoResolver = null,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    /// <summary>As <see cref="Output"/>, but each value on one line: for commands that stream JSON lines (<c>listen</c>, <c>tail</c>).</summary>
+    public static CliJsonContext Lines => s_lines ??= new(new JsonSerializerOptions(Default.Options)
+    {
+        TypeInfoResolver = null,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = false,
     });
 }
