@@ -3,7 +3,12 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Herald.Cli.Bench;
 using Herald.Cli.Commands.Demo;
+using Herald.Cli.Commands.Dlq;
+using Herald.Cli.Commands.Groups;
 using Herald.Cli.Commands.Info;
+using Herald.Cli.Commands.Lag;
+using Herald.Cli.Commands.Ls;
+using Herald.Cli.Commands.Pause;
 using Herald.Cli.Commands.Ping;
 
 namespace Herald.Cli;
@@ -17,6 +22,7 @@ internal static class HeraldCli
         {
             CliGlobalOptions.Redis,
             CliGlobalOptions.Json,
+            CliGlobalOptions.Prefix,
         };
 
         root.Subcommands.Add(PingCommand.Create());
@@ -24,6 +30,14 @@ internal static class HeraldCli
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(BusBenchConsumer.Create());
+
+        // Operator commands: see and steer a deployment through the Inspector.
+        root.Subcommands.Add(LsCommand.Create());
+        root.Subcommands.Add(GroupsCommand.Create());
+        root.Subcommands.Add(LagCommand.Create());
+        root.Subcommands.Add(DlqCommand.Create());
+        root.Subcommands.Add(PauseCommand.CreatePause());
+        root.Subcommands.Add(PauseCommand.CreateResume());
         return root;
     }
 

@@ -3,7 +3,12 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Herald.Cli.Bench;
 using Herald.Cli.Commands.Demo;
+using Herald.Cli.Commands.Dlq;
+using Herald.Cli.Commands.Groups;
 using Herald.Cli.Commands.Info;
+using Herald.Cli.Commands.Lag;
+using Herald.Cli.Commands.Ls;
+using Herald.Cli.Commands.Pause;
 using Herald.Cli.Commands.Ping;
 
 namespace Herald.Cli.Output;
@@ -22,6 +27,17 @@ namespace Herald.Cli.Output;
 [JsonSerializable(typeof(DemoSummary))]
 [JsonSerializable(typeof(BusBenchReport))]
 [JsonSerializable(typeof(BusConsumerResult))]
+
+// Operator commands.
+[JsonSerializable(typeof(LsResult))]
+[JsonSerializable(typeof(StreamGroupsResult))]
+[JsonSerializable(typeof(QueueGroupsResult))]
+[JsonSerializable(typeof(LagSnapshot))]
+[JsonSerializable(typeof(DlqListResult))]
+[JsonSerializable(typeof(DlqShowResult))]
+[JsonSerializable(typeof(DlqReplayResult))]
+[JsonSerializable(typeof(DlqRemoveResult))]
+[JsonSerializable(typeof(PauseResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     private static CliJsonContext? s_output;
