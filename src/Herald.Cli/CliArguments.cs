@@ -7,14 +7,6 @@ namespace Herald.Cli;
 /// <summary>Reads the values several commands share: destinations, durations and the key prefix.</summary>
 internal static class CliArguments
 {
-    /// <summary><c>--prefix</c>: the key prefix the services' buses were built with.</summary>
-    public static Option<string> KeyPrefix() => new("--prefix")
-    {
-        Description = "The key prefix of the bus (HeraldOptions.KeyPrefix).",
-        HelpName = "prefix",
-        DefaultValueFactory = _ => KeySchema.DefaultPrefix,
-    };
-
     /// <summary>Parses <c>kind:name</c>; a bare name or unknown kind is a usage error that lists the kinds.</summary>
     /// <exception cref="CliUsageException">The text is not a destination of one of <paramref name="kinds"/>.</exception>
     public static Destination Destination(string text, params DestinationKind[] kinds)

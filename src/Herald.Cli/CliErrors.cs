@@ -1,3 +1,4 @@
+using Herald.Inspection;
 using Herald.Redis;
 
 namespace Herald.Cli;
@@ -23,6 +24,7 @@ internal static class CliErrors
     public static (int ExitCode, string Message) Classify(Exception exception) => exception switch
     {
         CliUsageException usage => (ExitCodes.Usage, usage.Message),
+        DestinationNotFoundException missing => (ExitCodes.NotFound, NotFoundHint(missing)),
         CliNotFoundException missing => (ExitCodes.NotFound, missing.Message),
         RedisAuthenticationException auth => (ExitCodes.Authentication, auth.Message),
         RedisServerException { Kind: RedisErrorKind.NoPerm } denied => (ExitCodes.Authentication, denied.Message),
@@ -33,6 +35,11 @@ internal static class CliErrors
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled."),
         _ => (ExitCodes.Failure, $"unexpected {exception.GetType().Name}: {exception.Message} (set {TraceVariable}=1 for details)"),
     };
+
+    // The inspector's message explains the cause; the CLI adds where to look, in its own words.
+    private static string NotFoundHint(DestinationNotFoundException missing) =>
+        $"no {missing.Destination} under the key prefix '{missing.Prefix}': check the name ('herald ls' lists what exists) "
+        + $"and the prefix (--prefix or ${CliGlobalOptions.PrefixVariable}); a destination is known once something published to or consumed from it.";
 
     /// <summary>Collapses a message to one line, so that scripts can rely on exactly one error line.</summary>
     public static string OneLine(string message) =>

@@ -23,4 +23,22 @@ internal static class CliGlobalOptions
         Description = "Print one JSON object instead of tables and text (for scripts).",
         Recursive = true,
     };
+
+    // Which deployment's keys the bus and operator commands read and write.
+
+    /// <summary>The environment variable read when <c>--prefix</c> is not given.</summary>
+    public const string PrefixVariable = "HERALD_PREFIX";
+
+    public static Option<string?> Prefix { get; } = new("--prefix")
+    {
+        Description = $"The key prefix the bus was built with (HeraldOptions.KeyPrefix) [default: ${PrefixVariable}, else herald]",
+        HelpName = "prefix",
+        Recursive = true,
+    };
+
+    /// <summary><c>--prefix</c> when given, else <c>HERALD_PREFIX</c>, else Herald's default prefix.</summary>
+    public static string ResolvePrefix(string? option) =>
+        !string.IsNullOrWhiteSpace(option) ? option
+        : Environment.GetEnvironmentVariable(PrefixVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : Keys.KeySchema.DefaultPrefix;
 }

@@ -9,11 +9,3 @@ internal sealed class CliUsageException : Exception
     }
 }
 
-/// <summary>What the command line names does not exist in Redis (a stream, a consumer group): exit code 7.</summary>
-internal sealed class CliNotFoundException : Exception
-{
-    public CliNotFoundException(string message)
-        : base(message)
-    {
-    }
-}

@@ -27,7 +27,7 @@ internal static class ExitCodes
     /// <summary>Redis answered a command with an error reply (other than an authentication error).</summary>
     public const int ServerError = 6;
 
-    /// <summary>What the command names does not exist: a stream, a consumer group.</summary>
+    /// <summary>What the command names does not exist: an unknown destination or key prefix, consumer group or dead letter.</summary>
     public const int NotFound = 7;
 
     /// <summary>The user interrupted the command (Ctrl+C, SIGTERM), as shells report for SIGINT.</summary>

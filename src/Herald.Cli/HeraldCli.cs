@@ -4,8 +4,13 @@ using System.CommandLine.Parsing;
 using Herald.Cli.Bench;
 using Herald.Cli.Commands.Acl;
 using Herald.Cli.Commands.Demo;
+using Herald.Cli.Commands.Dlq;
+using Herald.Cli.Commands.Groups;
 using Herald.Cli.Commands.Info;
 using Herald.Cli.Commands.Listen;
+using Herald.Cli.Commands.Lag;
+using Herald.Cli.Commands.Ls;
+using Herald.Cli.Commands.Pause;
 using Herald.Cli.Commands.Ping;
 using Herald.Cli.Commands.Publish;
 using Herald.Cli.Commands.Tail;
@@ -21,6 +26,7 @@ internal static class HeraldCli
         {
             CliGlobalOptions.Redis,
             CliGlobalOptions.Json,
+            CliGlobalOptions.Prefix,
         };
 
         root.Subcommands.Add(PingCommand.Create());
@@ -32,6 +38,14 @@ internal static class HeraldCli
         root.Subcommands.Add(TailCommand.Create());
         root.Subcommands.Add(AclCommand.Create());
         root.Subcommands.Add(BusBenchConsumer.Create());
+
+        // Operator commands: see and steer a deployment through the Inspector.
+        root.Subcommands.Add(LsCommand.Create());
+        root.Subcommands.Add(GroupsCommand.Create());
+        root.Subcommands.Add(LagCommand.Create());
+        root.Subcommands.Add(DlqCommand.Create());
+        root.Subcommands.Add(PauseCommand.CreatePause());
+        root.Subcommands.Add(PauseCommand.CreateResume());
         return root;
     }
 

@@ -15,6 +15,8 @@ public sealed class CliErrorsTests
         { new RedisProtocolException("garbage"), ExitCodes.Protocol },
         { new RedisServerException("ERR unknown command"), ExitCodes.ServerError },
         { new OperationCanceledException(), ExitCodes.Cancelled },
+        { new Inspection.DestinationNotFoundException(Destination.Stream("orders"), "shop"), ExitCodes.NotFound },
+        { new CliNotFoundException("no such group"), ExitCodes.NotFound },
         { new InvalidOperationException("bug"), ExitCodes.Failure },
     };
 

@@ -60,6 +60,9 @@ internal static class HeraldTool
         return new RunningHerald(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
     }
 
+    /// <summary>The built Herald.Cli.dll, for running the tool some other way (under a terminal).</summary>
+    public static string AssemblyPath => s_assembly.Value;
+
     // The test project references Herald.Cli, so Herald.Cli.dll is copied beside the tests; its
     // runtimeconfig comes along too. Fall back to the CLI's own output folder for other layouts.
     private static string Locate()

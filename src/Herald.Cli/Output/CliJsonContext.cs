@@ -4,7 +4,12 @@ using System.Text.Json.Serialization;
 using Herald.Cli.Bench;
 using Herald.Cli.Commands.Acl;
 using Herald.Cli.Commands.Demo;
+using Herald.Cli.Commands.Dlq;
+using Herald.Cli.Commands.Groups;
 using Herald.Cli.Commands.Info;
+using Herald.Cli.Commands.Lag;
+using Herald.Cli.Commands.Ls;
+using Herald.Cli.Commands.Pause;
 using Herald.Cli.Commands.Ping;
 using Herald.Cli.Commands.Publish;
 using Herald.Cli.Messaging;
@@ -30,6 +35,17 @@ namespace Herald.Cli.Output;
 [JsonSerializable(typeof(AclServiceFile))]
 [JsonSerializable(typeof(AclResult))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
+
+// Operator commands.
+[JsonSerializable(typeof(LsResult))]
+[JsonSerializable(typeof(StreamGroupsResult))]
+[JsonSerializable(typeof(QueueGroupsResult))]
+[JsonSerializable(typeof(LagSnapshot))]
+[JsonSerializable(typeof(DlqListResult))]
+[JsonSerializable(typeof(DlqShowResult))]
+[JsonSerializable(typeof(DlqReplayResult))]
+[JsonSerializable(typeof(DlqRemoveResult))]
+[JsonSerializable(typeof(PauseResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     private static CliJsonContext? s_output;

@@ -146,7 +146,9 @@ public sealed partial class HeraldInspector
             {
                 if (await ReplayAsync(destination, layout, letter, cancellationToken).ConfigureAwait(false) == ReplayOutcome.Replayed)
                 {
-                    progress?.Report(++replayed);
+                    // Counted apart from the report: "progress?.Report(++replayed)" skips the increment when nobody listens.
+                    replayed++;
+                    progress?.Report(replayed);
                 }
                 else
                 {

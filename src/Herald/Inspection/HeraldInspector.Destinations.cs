@@ -24,6 +24,16 @@ public sealed partial class HeraldInspector
         return summaries;
     }
 
+    /// <summary>
+    /// Every stream and queue in the registry, ordered by kind, then name, without inspecting them: one read, so a
+    /// tool refreshing every second can find what to ask <see cref="GetStreamAsync"/> or <see cref="GetQueueAsync"/> about.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<Destination>> ListRegisteredDestinationsAsync(CancellationToken cancellationToken = default)
+    {
+        var registry = await ReadRegistryAsync(cancellationToken).ConfigureAwait(false);
+        return [.. registry.Keys.OrderBy(static d => d.Kind).ThenBy(static d => d.Name, StringComparer.Ordinal)];
+    }
+
     /// <summary>The summary row of one destination.</summary>
     /// <exception cref="DestinationNotFoundException">A stream or queue the registry does not know.</exception>
     public async ValueTask<DestinationSummary> GetDestinationAsync(Destination destination, CancellationToken cancellationToken = default)

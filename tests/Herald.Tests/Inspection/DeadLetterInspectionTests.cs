@@ -169,6 +169,35 @@ public sealed class DeadLetterInspectionTests(BusFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ReplayDeadLetters_NoProgress_StillCountsWhatItReplayed()
+    {
+        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
+        var failing = 1;
+        var handled = 0;
+        await using var consumer = await bus.Consume(s_orders, InspectionKit.FailOnce)
+            .Handle<OrderPlaced>((_, _) =>
+            {
+                if (Volatile.Read(ref failing) == 1)
+                {
+                    throw new InvalidOperationException("down");
+                }
+
+                Interlocked.Increment(ref handled);
+                return ValueTask.CompletedTask;
+            })
+            .StartAsync();
+        var inspector = bus.CreateInspector();
+        await bus.PublishBatchAsync(s_orders, [new OrderPlaced("a", 1), new OrderPlaced("b", 2)]);
+        await InspectionKit.DeadLettersAsync(inspector, s_orders, 2);
+        Volatile.Write(ref failing, 0);
+
+        var summary = await inspector.ReplayDeadLettersAsync(s_orders);
+
+        summary.Should().Be(new DeadLetterReplaySummary(2, 0));
+        await Wait.UntilAsync(() => Volatile.Read(ref handled) == 2, because: "both replayed messages are handled again");
+    }
+
+    [Fact]
     public async Task ReplayDeadLetter_QueueMessage_TakenAgainFromAttemptOne()
     {
         await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());

@@ -46,6 +46,23 @@ public sealed class DestinationInspectionTests(BusFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ListRegisteredDestinations_StreamsAndQueuesUsed_EachOnceByKindThenName()
+    {
+        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
+        var inspector = bus.CreateInspector();
+        (await inspector.ListRegisteredDestinationsAsync()).Should().BeEmpty();
+        await bus.PublishAsync(Destination.Queue("jobs"), new Job(1));
+        await bus.PublishAsync(Destination.Stream("orders"), new OrderPlaced("a", 1));
+        await bus.PublishAsync(Destination.Stream("audit"), new OrderPlaced("b", 2));
+        await bus.PublishAsync(Destination.Stream("orders"), new OrderPlaced("c", 3));
+
+        var registered = await inspector.ListRegisteredDestinationsAsync();
+
+        registered.Should().Equal(Destination.Stream("audit"), Destination.Stream("orders"), Destination.Queue("jobs"));
+        registered.Should().Equal((await inspector.ListDestinationsAsync()).Select(r => r.Destination));
+    }
+
+    [Fact]
     public async Task GetDestination_UnknownStream_ThrowsDestinationNotFoundNamingPrefix()
     {
         await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());

@@ -33,11 +33,10 @@ internal static class PublishCommand
             DefaultValueFactory = _ => 500,
         }.InRange(1, 100_000);
         var delay = CliArguments.Duration("--delay", "Queues: deliver no sooner than this (500ms, 10s, 5m …).");
-        var prefix = CliArguments.KeyPrefix();
 
         return new Command("publish", "Publish a JSON message to a stream, queue or channel.")
             {
-                destination, body, type, headers, key, id, count, batch, delay, prefix,
+                destination, body, type, headers, key, id, count, batch, delay,
             }
             .WithHandler((context, parseResult, cancellationToken) =>
             {
@@ -55,7 +54,7 @@ internal static class PublishCommand
                     parseResult.GetValue(count),
                     parseResult.GetValue(batch));
                 Check(request);
-                return RunAsync(context, request, parseResult.GetValue(prefix)!, cancellationToken);
+                return RunAsync(context, request, CliGlobalOptions.ResolvePrefix(parseResult.GetValue(CliGlobalOptions.Prefix)), cancellationToken);
             });
     }
 

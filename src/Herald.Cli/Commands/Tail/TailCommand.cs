@@ -33,9 +33,8 @@ internal static class TailCommand
             Description = $"How many entries to print (default {DefaultCount}; unlimited with --follow). 0 means no limit.",
         }.InRange(0, int.MaxValue);
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing entries as they are added, until Ctrl+C." };
-        var prefix = CliArguments.KeyPrefix();
 
-        return new Command("tail", "Print a stream's entries (decoded) without consuming or acknowledging anything.") { stream, group, from, count, follow, prefix }
+        return new Command("tail", "Print a stream's entries (decoded) without consuming or acknowledging anything.") { stream, group, from, count, follow }
             .WithHandler((context, parseResult, cancellationToken) =>
             {
                 var text = parseResult.GetValue(stream)!;
@@ -54,7 +53,7 @@ internal static class TailCommand
                     throw new CliUsageException("--group and --from both say where to start; give one of them.");
                 }
 
-                return RunAsync(context, request, new KeySchema(ValidPrefix(parseResult.GetValue(prefix)!)), cancellationToken);
+                return RunAsync(context, request, new KeySchema(ValidPrefix(CliGlobalOptions.ResolvePrefix(parseResult.GetValue(CliGlobalOptions.Prefix)))), cancellationToken);
             });
     }
 
