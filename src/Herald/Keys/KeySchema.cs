@@ -151,8 +151,13 @@ public sealed class KeySchema
     /// counter is <c>published</c>, <c>processed</c> or <c>failed</c>. Every minute lives under the reserved tag
     /// <c>#throughput</c>, so a window of minutes is read in one batch from one node.
     /// </summary>
-    public string Throughput(DateTimeOffset minute) =>
-        Key(ThroughputTag, minute.ToUniversalTime().ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture));
+    public string Throughput(DateTimeOffset minute) => Key(ThroughputTag, MinuteName(minute));
+
+    /// <summary>A glob matching every <see cref="Throughput"/> minute, for access rules (<c>ACL SETUSER ~pattern</c>).</summary>
+    public string ThroughputPattern() => Key(ThroughputTag, "*");
+
+    private static string MinuteName(DateTimeOffset minute) =>
+        minute.ToUniversalTime().ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Maps any Pub/Sub channel or pattern (Redis allows every byte in one) to a name

@@ -99,6 +99,16 @@ public sealed class AclPlan
             // Streams and queues register themselves for tooling with HSET on first use.
             keyPatterns.Add(keys.Destinations());
             commands.Add("hset");
+
+            // Every bus adds its counts to the per-minute throughput history, and one running consumers beats in
+            // the worker registry (scripts WorkerHeartbeat, WorkerRemove, ThroughputAdd).
+            keyPatterns.Add(keys.ThroughputPattern());
+            keyPatterns.Add(keys.Workers());
+            keyPatterns.Add(keys.Worker("*"));
+            foreach (var command in (string[])["hincrby", "pexpire", "zadd", "zrem", "del", "exists"])
+            {
+                commands.Add(command);
+            }
         }
 
         var password = service.NoPassword ? "nopass" : "#" + (service.PasswordHash?.ToLowerInvariant() ?? Sha256(service.Password!));
