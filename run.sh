@@ -22,6 +22,7 @@ herald() {
 }
 
 case "${1:-}" in
-  ping|info|bench|demo|help|--help|-h|-\?|--version) herald "$@" ;;
+  ping|info|bench|demo|publish|listen|tail|ls|groups|lag|dlq|pause|resume|acl|help|--help|-h|-\?|--version)
+    herald "$@" ;;
   *) herald demo "$@" ;;
 esac
