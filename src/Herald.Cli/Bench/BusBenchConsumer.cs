@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Herald.Cli.Output;
 using Herald.Consuming;
@@ -30,6 +32,7 @@ internal static class BusBenchConsumer
 
     private static async Task<int> RunAsync(CliContext context, string transport, string prefix, CancellationToken cancellationToken)
     {
+        using var allocations = AllocationSampler.StartIfAsked();
         await using var redis = await context.ConnectAsync(cancellationToken);
         var control = new BusBenchControl(prefix);
         await using var bus = await BusBench.CreateBusAsync(redis, prefix, cancellationToken);
@@ -67,7 +70,7 @@ internal static class BusBenchConsumer
         using var timer = new PeriodicTimer(s_report);
         do
         {
-            await redis.StringSetAsync(control.Handled, Interlocked.Read(ref handled).ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
+            await redis.StringSetAsync(control.Handled, BusConsumerProgress.Now(Interlocked.Read(ref handled)).Format(), cancellationToken: cancellationToken);
         }
         while (!await redis.KeyExistsAsync(control.Stop, cancellationToken) && await timer.WaitForNextTickAsync(cancellationToken));
 
@@ -80,9 +83,33 @@ internal static class BusBenchConsumer
                 : new BusConsumerResult(Interlocked.Read(ref handled), latency.Count, Ms(latency.ValueAtPercentile(50)), Ms(latency.ValueAtPercentile(99)), Ms(latency.Max));
         }
 
+        allocations?.Report(Console.Error, "consumer");
         await redis.StringSetAsync(control.Result, JsonSerializer.Serialize(result, CliJsonContext.Output.BusConsumerResult), cancellationToken: cancellationToken);
         return ExitCodes.Success;
     }
+}
+
+/// <summary>
+/// What the consumer process reports every 100 ms: messages handled, and its own CPU time and allocated bytes
+/// so far. The producer takes the difference over the throughput phase: CPU per message is the figure that
+/// holds when other work shares the machine, where wall-clock throughput does not.
+/// </summary>
+internal sealed record BusConsumerProgress(long Handled, TimeSpan Cpu, long AllocatedBytes)
+{
+    public static BusConsumerProgress Zero { get; } = new(0, TimeSpan.Zero, 0);
+
+    public static BusConsumerProgress Now(long handled) =>
+        new(handled, Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false));
+
+    public static BusConsumerProgress Parse(string? text)
+    {
+        var parts = (text ?? string.Empty).Split(' ');
+        return parts.Length == 3
+            ? new(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.FromTicks(long.Parse(parts[1], CultureInfo.InvariantCulture)), long.Parse(parts[2], CultureInfo.InvariantCulture))
+            : Zero;
+    }
+
+    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{Handled} {Cpu.Ticks} {AllocatedBytes}");
 }
 
 /// <summary>The keys producer and consumer processes coordinate through; all under the run's private prefix.</summary>

@@ -21,7 +21,10 @@ internal sealed record BusBenchReport(
     RedisBenchmarkStatus RedisBenchmark,
     IReadOnlyList<TargetCheck> Targets);
 
-/// <summary>The throughput phase, with CPU seconds each process spent in it (to see which one is the bottleneck).</summary>
+/// <summary>
+/// The throughput phase, with CPU seconds each process spent in it (to see which one is the bottleneck), and
+/// each .NET process's CPU time and allocation per message: those hold when other work shares the machine.
+/// </summary>
 internal sealed record BusThroughput(
     long Published,
     long Handled,
@@ -30,7 +33,23 @@ internal sealed record BusThroughput(
     double ProducerCpuSeconds,
     double ConsumerCpuSeconds,
     double RedisCpuSeconds,
-    double? Ratio);
+    double? Ratio)
+{
+    /// <summary>Producer process CPU (user + sys) per message published, microseconds.</summary>
+    public double ProducerCpuMicrosecondsPerMessage { get; init; }
+
+    /// <summary>Consumer process CPU (user + sys) per message handled, microseconds.</summary>
+    public double ConsumerCpuMicrosecondsPerMessage { get; init; }
+
+    /// <summary>Bytes the producer allocated per message published.</summary>
+    public double ProducerAllocatedBytesPerMessage { get; init; }
+
+    /// <summary>Bytes the consumer allocated per message handled.</summary>
+    public double ConsumerAllocatedBytesPerMessage { get; init; }
+
+    /// <summary>Messages published and handled before the measured window (to leave JIT tiering out of it).</summary>
+    public long WarmUpMessages { get; init; }
+}
 
 /// <summary>The paced phase: end-to-end latency from envelope time to the consumer's handler.</summary>
 internal sealed record BusLatency(double RatePerSecond, long Messages, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds, double? RedisBenchmarkP50Milliseconds, double? RedisBenchmarkP99Milliseconds);
