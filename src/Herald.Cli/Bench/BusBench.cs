@@ -21,6 +21,7 @@ internal sealed class BusBench
     private const int Publishers = 8;
     private const int BatchSize = 200;
     private const long WarmUpMessages = 20_000;
+    private const long DrainMessages = 100_000;
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_catchUpLimit = TimeSpan.FromSeconds(60);
 
@@ -85,6 +86,13 @@ internal sealed class BusBench
                 throughput = await MeasureThroughputAsync(bus, destination, consumer, phase.Report, cancellationToken);
             }
 
+            BusDrain? drain = null;
+            if (_transport != "pubsub")
+            {
+                using var phase = progress.Start($"{_transport} backlog drain", timed: false);
+                drain = await MeasureDrainAsync(bus, destination, consumer, throughput, cancellationToken);
+            }
+
             using (var phase = progress.Start($"{_transport} latency at {PacedRate} msg/s", timed: true))
             {
                 await PacedAsync(bus, destination, phase.Report, cancellationToken);
@@ -124,7 +132,10 @@ internal sealed class BusBench
                 latency,
                 ceiling,
                 new RedisBenchmarkStatus(tool is not null && ceiling is not null, tool?.ExecutablePath, note),
-                Targets(_transport, throughput, latency));
+                Targets(_transport, throughput, latency))
+            {
+                Drain = drain,
+            };
         }
         finally
         {
@@ -179,6 +190,31 @@ internal sealed class BusBench
             ConsumerAllocatedBytesPerMessage = Math.Round(PerMessage(consumerAfter.AllocatedBytes - consumerBefore.AllocatedBytes, handled), 1),
             WarmUpMessages = warmUp,
         };
+    }
+
+    // The consumer alone: paused while a backlog is published, then timed (CPU and wall clock) as it drains
+    // it. Its batches are then always full, so the figure does not move with how the producer is scheduled.
+    private async Task<BusDrain> MeasureDrainAsync(HeraldClient bus, Destination destination, Process consumer, BusThroughput throughput, CancellationToken cancellationToken)
+    {
+        await _redis.StringSetAsync(_control.Pause, "1", cancellationToken: cancellationToken);
+        await WaitForAsync(async () => await _redis.KeyExistsAsync(_control.Paused, cancellationToken), consumer, TimeSpan.FromSeconds(10), cancellationToken);
+        var batch = Enumerable.Repeat(Body((byte)'D'), BatchSize).ToArray();
+        var published = await PublishAsync(bus, destination, batch, DrainMessages, TimeSpan.MaxValue, static _ => { }, cancellationToken);
+        // Streams and lists deliver each message once: the consumer is done when it has handled all ever published.
+        var expected = throughput.WarmUpMessages + throughput.Published + published;
+        await _redis.KeyDeleteAsync(_control.Pause, cancellationToken);
+        string? resumedText = null;
+        await WaitForAsync(async () => (resumedText = await _redis.StringGetAsync(_control.Resumed, cancellationToken)) is not null, consumer, TimeSpan.FromSeconds(10), cancellationToken);
+        var resumed = BusConsumerProgress.Parse(resumedText);
+        var done = await CatchUpAsync(expected, consumer, cancellationToken);
+        var messages = done.Handled - resumed.Handled;
+        var seconds = (done.Wall - resumed.Wall).TotalSeconds;
+        return new BusDrain(
+            messages,
+            Math.Round(seconds, 3),
+            seconds > 0 ? Math.Round(messages / seconds, 1) : 0,
+            messages > 0 ? Math.Round((done.Cpu - resumed.Cpu).TotalMicroseconds / messages, 2) : 0,
+            messages > 0 ? Math.Round((double)(done.AllocatedBytes - resumed.AllocatedBytes) / messages, 1) : 0);
     }
 
     // Closed loop: publishers send batches until the count or the time is reached; returns how many were sent.

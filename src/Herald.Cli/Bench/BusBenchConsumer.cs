@@ -68,8 +68,24 @@ internal static class BusBenchConsumer
 
         await redis.StringSetAsync(control.Ready, "1", cancellationToken: cancellationToken);
         using var timer = new PeriodicTimer(s_report);
+        var paused = false;
         do
         {
+            // The producer pauses the consumer to build a backlog, then measures how it drains.
+            var pause = await redis.KeyExistsAsync(control.Pause, cancellationToken);
+            if (pause && !paused)
+            {
+                consumer.Pause();
+                paused = true;
+                await redis.StringSetAsync(control.Paused, "1", cancellationToken: cancellationToken);
+            }
+            else if (!pause && paused)
+            {
+                await redis.StringSetAsync(control.Resumed, BusConsumerProgress.Now(Interlocked.Read(ref handled)).Format(), cancellationToken: cancellationToken);
+                consumer.Resume();
+                paused = false;
+            }
+
             await redis.StringSetAsync(control.Handled, BusConsumerProgress.Now(Interlocked.Read(ref handled)).Format(), cancellationToken: cancellationToken);
         }
         while (!await redis.KeyExistsAsync(control.Stop, cancellationToken) && await timer.WaitForNextTickAsync(cancellationToken));
@@ -94,22 +110,24 @@ internal static class BusBenchConsumer
 /// so far. The producer takes the difference over the throughput phase: CPU per message is the figure that
 /// holds when other work shares the machine, where wall-clock throughput does not.
 /// </summary>
-internal sealed record BusConsumerProgress(long Handled, TimeSpan Cpu, long AllocatedBytes)
+internal sealed record BusConsumerProgress(long Handled, TimeSpan Cpu, long AllocatedBytes, TimeSpan Wall)
 {
-    public static BusConsumerProgress Zero { get; } = new(0, TimeSpan.Zero, 0);
+    public static BusConsumerProgress Zero { get; } = new(0, TimeSpan.Zero, 0, TimeSpan.Zero);
 
     public static BusConsumerProgress Now(long handled) =>
-        new(handled, Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false));
+        new(handled, Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), TimeSpan.FromTicks(Environment.TickCount64 * TimeSpan.TicksPerMillisecond));
 
     public static BusConsumerProgress Parse(string? text)
     {
         var parts = (text ?? string.Empty).Split(' ');
-        return parts.Length == 3
-            ? new(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.FromTicks(long.Parse(parts[1], CultureInfo.InvariantCulture)), long.Parse(parts[2], CultureInfo.InvariantCulture))
+        return parts.Length == 4
+            ? new(Long(parts[0]), TimeSpan.FromTicks(Long(parts[1])), Long(parts[2]), TimeSpan.FromTicks(Long(parts[3])))
             : Zero;
+
+        static long Long(string text) => long.Parse(text, CultureInfo.InvariantCulture);
     }
 
-    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{Handled} {Cpu.Ticks} {AllocatedBytes}");
+    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{Handled} {Cpu.Ticks} {AllocatedBytes} {Wall.Ticks}");
 }
 
 /// <summary>The keys producer and consumer processes coordinate through; all under the run's private prefix.</summary>
@@ -120,6 +138,12 @@ internal sealed class BusBenchControl(string prefix)
     public string Handled { get; } = prefix + ":control:handled";
 
     public string Stop { get; } = prefix + ":control:stop";
+
+    public string Pause { get; } = prefix + ":control:pause";
+
+    public string Paused { get; } = prefix + ":control:paused";
+
+    public string Resumed { get; } = prefix + ":control:resumed";
 
     public string Result { get; } = prefix + ":control:result";
 }

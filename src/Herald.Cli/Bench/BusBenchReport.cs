@@ -19,7 +19,22 @@ internal sealed record BusBenchReport(
     BusLatency Latency,
     BusCeiling? Ceiling,
     RedisBenchmarkStatus RedisBenchmark,
-    IReadOnlyList<TargetCheck> Targets);
+    IReadOnlyList<TargetCheck> Targets)
+{
+    /// <summary>The consumer alone draining a backlog (streams and lists; null for Pub/Sub, which keeps no backlog).</summary>
+    public BusDrain? Drain { get; init; }
+}
+
+/// <summary>
+/// The consumer process draining a backlog published while it was paused: its per-message CPU time here does
+/// not depend on how producer and consumer happen to share the machine, which is what makes it comparable.
+/// </summary>
+/// <param name="Messages">Messages handled from the resume until the backlog was gone.</param>
+/// <param name="Seconds">Wall-clock seconds of the drain (consumer's own clock, to 100 ms).</param>
+/// <param name="MessagesPerSecond">Messages per second while draining.</param>
+/// <param name="ConsumerCpuMicrosecondsPerMessage">Consumer CPU (user + sys) per message, microseconds.</param>
+/// <param name="ConsumerAllocatedBytesPerMessage">Bytes the consumer allocated per message.</param>
+internal sealed record BusDrain(long Messages, double Seconds, double MessagesPerSecond, double ConsumerCpuMicrosecondsPerMessage, double ConsumerAllocatedBytesPerMessage);
 
 /// <summary>
 /// The throughput phase, with CPU seconds each process spent in it (to see which one is the bottleneck), and
