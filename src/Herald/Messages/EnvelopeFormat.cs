@@ -17,6 +17,14 @@ namespace Herald.Messages;
 /// </summary>
 public static class EnvelopeFormat
 {
+    private const int MaxKeptFrameBuffer = 256 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_frameBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_frameWriter;
+
     // Types, sources, content types and key ids repeat from message to message: decode each once.
     private static readonly Utf8StringCache s_attributes = new(4096);
 
@@ -227,8 +235,13 @@ public static class EnvelopeFormat
     public static byte[] ToFramed(MessageEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var buffer = new ArrayBufferWriter<byte>(256 + envelope.Data.Length);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+
+        // The writer asks its buffer for 4 KB at a time: a fresh buffer per message would be mostly waste.
+        // One buffer and writer per thread are reused; the frame is copied out at its exact size.
+        var buffer = t_frameBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var json = t_frameWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        json.Reset(buffer);
         {
             json.WriteStartObject();
             json.WriteString(Fields.SpecVersion, "1.0");
@@ -268,9 +281,18 @@ public static class EnvelopeFormat
             }
 
             json.WriteEndObject();
+            json.Flush();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var frame = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > MaxKeptFrameBuffer)
+        {
+            // One huge message must not pin a huge buffer to the thread.
+            t_frameBuffer = null;
+            t_frameWriter = null;
+        }
+
+        return frame;
     }
 
     /// <summary>
@@ -488,9 +510,18 @@ public static class EnvelopeFormat
             }
 
             json.WriteEndObject();
+            json.Flush();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var frame = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > MaxKeptFrameBuffer)
+        {
+            // One huge message must not pin a huge buffer to the thread.
+            t_frameBuffer = null;
+            t_frameWriter = null;
+        }
+
+        return frame;
     }
 
     private static string Text(ReadOnlyMemory<byte> value) => Encoding.UTF8.GetString(value.Span);
