@@ -1,5 +1,5 @@
-using System.Buffers;
 using Herald.Redis.Connections;
+using Herald.Redis.Protocol;
 
 namespace Herald.Redis;
 
@@ -11,7 +11,8 @@ namespace Herald.Redis;
 public sealed class RedisBatch : IRedisExecutor
 {
     private readonly IRedisRouter _router;
-    private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    // Pooled: a batch of a few hundred commands grows to tens of kilobytes, copied to the connection on Send.
+    private readonly PooledBufferWriter _buffer = new(4096);
     private readonly List<PendingCommand> _pendings = [];
     private NodeConnection? _node;
     private bool _sent;
@@ -57,9 +58,16 @@ public sealed class RedisBatch : IRedisExecutor
         }
 
         _sent = true;
-        if (_pendings.Count > 0)
+        try
         {
-            _node!.EnqueueContiguous(_buffer.WrittenSpan, [.. _pendings]);
+            if (_pendings.Count > 0)
+            {
+                _node!.EnqueueContiguous(_buffer.WrittenSpan, [.. _pendings]);
+            }
+        }
+        finally
+        {
+            _buffer.Release();
         }
     }
 }

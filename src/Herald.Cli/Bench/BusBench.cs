@@ -20,6 +20,8 @@ internal sealed class BusBench
     public const byte PacedMarker = (byte)'L';
     private const int Publishers = 8;
     private const int BatchSize = 200;
+    private const long WarmUpMessages = 20_000;
+    private const long DrainMessages = 100_000;
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_catchUpLimit = TimeSpan.FromSeconds(60);
 
@@ -67,6 +69,7 @@ internal sealed class BusBench
 
     public async Task<BusBenchReport> RunAsync(IBenchProgress progress, CancellationToken cancellationToken)
     {
+        using var allocations = AllocationSampler.StartIfAsked();
         using var consumer = StartConsumerProcess();
         try
         {
@@ -83,11 +86,19 @@ internal sealed class BusBench
                 throughput = await MeasureThroughputAsync(bus, destination, consumer, phase.Report, cancellationToken);
             }
 
+            BusDrain? drain = null;
+            if (_transport != "pubsub")
+            {
+                using var phase = progress.Start($"{_transport} backlog drain", timed: false);
+                drain = await MeasureDrainAsync(bus, destination, consumer, throughput, cancellationToken);
+            }
+
             using (var phase = progress.Start($"{_transport} latency at {PacedRate} msg/s", timed: true))
             {
                 await PacedAsync(bus, destination, phase.Report, cancellationToken);
             }
 
+            allocations?.Report(Console.Error, "producer");
             await _redis.StringSetAsync(_control.Stop, "1", cancellationToken: cancellationToken);
             string? resultJson = null;
             await WaitForAsync(async () => (resultJson = await _redis.StringGetAsync(_control.Result, cancellationToken)) is not null, consumer, TimeSpan.FromSeconds(30), cancellationToken);
@@ -121,7 +132,10 @@ internal sealed class BusBench
                 latency,
                 ceiling,
                 new RedisBenchmarkStatus(tool is not null && ceiling is not null, tool?.ExecutablePath, note),
-                Targets(_transport, throughput, latency));
+                Targets(_transport, throughput, latency))
+            {
+                Drain = drain,
+            };
         }
         finally
         {
@@ -149,41 +163,107 @@ internal sealed class BusBench
     {
         var body = Body((byte)'T');
         var batch = Enumerable.Repeat(body, BatchSize).ToArray();
-        long published = 0;
+
+        // A short unmeasured warm-up, so that the measured window is the steady state and not the JIT
+        // compiling and re-compiling (tiering) the hot paths of both processes.
+        var warmUp = await PublishAsync(bus, destination, batch, WarmUpMessages, TimeSpan.MaxValue, static _ => { }, cancellationToken);
+        var consumerBefore = await CatchUpAsync(warmUp, consumer, cancellationToken);
+
         var cpuBefore = await CpuAsync(consumer, cancellationToken);
+        var producerAllocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var started = Stopwatch.GetTimestamp();
+        var published = await PublishAsync(bus, destination, batch, long.MaxValue, _duration, report, cancellationToken);
+        var consumerAfter = await CatchUpAsync(consumerBefore.Handled + published, consumer, cancellationToken);
+
+        // The consumer reports every 100 ms: the last count may be up to that late.
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuAfter = await CpuAsync(consumer, cancellationToken);
+        var producerAllocated = GC.GetTotalAllocatedBytes(precise: false) - producerAllocatedBefore;
+        var handled = consumerAfter.Handled - consumerBefore.Handled;
+        static double PerMessage(double total, long messages) => messages > 0 ? total / messages : 0;
+        return new BusThroughput(published, handled, Math.Round(seconds, 3), Math.Round(handled / seconds, 1),
+            Math.Round(cpuAfter.Producer - cpuBefore.Producer, 2), Math.Round(cpuAfter.Consumer - cpuBefore.Consumer, 2), Math.Round(cpuAfter.Redis - cpuBefore.Redis, 2), null)
+        {
+            ProducerCpuMicrosecondsPerMessage = Math.Round(PerMessage((cpuAfter.Producer - cpuBefore.Producer) * 1e6, published), 2),
+            ConsumerCpuMicrosecondsPerMessage = Math.Round(PerMessage((consumerAfter.Cpu - consumerBefore.Cpu).TotalMicroseconds, handled), 2),
+            ProducerAllocatedBytesPerMessage = Math.Round(PerMessage(producerAllocated, published), 1),
+            ConsumerAllocatedBytesPerMessage = Math.Round(PerMessage(consumerAfter.AllocatedBytes - consumerBefore.AllocatedBytes, handled), 1),
+            WarmUpMessages = warmUp,
+        };
+    }
+
+    // The consumer alone: paused while a backlog is published, then timed (CPU and wall clock) as it drains
+    // it. Its batches are then always full, so the figure does not move with how the producer is scheduled.
+    private async Task<BusDrain> MeasureDrainAsync(HeraldClient bus, Destination destination, Process consumer, BusThroughput throughput, CancellationToken cancellationToken)
+    {
+        await _redis.StringSetAsync(_control.Pause, "1", cancellationToken: cancellationToken);
+        await WaitForAsync(async () => await _redis.KeyExistsAsync(_control.Paused, cancellationToken), consumer, TimeSpan.FromSeconds(10), cancellationToken);
+        var batch = Enumerable.Repeat(Body((byte)'D'), BatchSize).ToArray();
+        var published = await PublishAsync(bus, destination, batch, DrainMessages, TimeSpan.MaxValue, static _ => { }, cancellationToken);
+        // Streams and lists deliver each message once: the consumer is done when it has handled all ever published.
+        var expected = throughput.WarmUpMessages + throughput.Published + published;
+        await _redis.KeyDeleteAsync(_control.Pause, cancellationToken);
+        string? resumedText = null;
+        await WaitForAsync(async () => (resumedText = await _redis.StringGetAsync(_control.Resumed, cancellationToken)) is not null, consumer, TimeSpan.FromSeconds(10), cancellationToken);
+        var resumed = BusConsumerProgress.Parse(resumedText);
+        var done = await CatchUpAsync(expected, consumer, cancellationToken);
+        var messages = done.Handled - resumed.Handled;
+        var seconds = (done.Wall - resumed.Wall).TotalSeconds;
+        return new BusDrain(
+            messages,
+            Math.Round(seconds, 3),
+            seconds > 0 ? Math.Round(messages / seconds, 1) : 0,
+            messages > 0 ? Math.Round((done.Cpu - resumed.Cpu).TotalMicroseconds / messages, 2) : 0,
+            messages > 0 ? Math.Round((double)(done.AllocatedBytes - resumed.AllocatedBytes) / messages, 1) : 0);
+    }
+
+    // Closed loop: publishers send batches until the count or the time is reached; returns how many were sent.
+    private static async Task<long> PublishAsync(HeraldClient bus, Destination destination, byte[][] batch, long count, TimeSpan duration, Action<double> report, CancellationToken cancellationToken)
+    {
+        long reserved = 0;
+        long published = 0;
         var started = Stopwatch.GetTimestamp();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(_duration);
+        if (duration != TimeSpan.MaxValue)
+        {
+            stop.CancelAfter(duration);
+        }
+
         var publishers = Enumerable.Range(0, Publishers).Select(_ => Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            while (!stop.IsCancellationRequested && Interlocked.Add(ref reserved, batch.Length) <= count)
             {
                 await bus.PublishBatchAsync(destination, batch, cancellationToken: cancellationToken);
                 Interlocked.Add(ref published, batch.Length);
             }
         }, cancellationToken)).ToArray();
-        while (!stop.IsCancellationRequested)
+        var all = Task.WhenAll(publishers);
+        while (!all.IsCompleted)
         {
-            report(Math.Min(1, Stopwatch.GetElapsedTime(started) / _duration));
-            await Task.WhenAny(Task.Delay(s_poll, cancellationToken), Task.WhenAll(publishers));
+            report(Math.Min(1, Stopwatch.GetElapsedTime(started) / duration));
+            await Task.WhenAny(Task.Delay(s_poll, cancellationToken), all);
         }
 
-        await Task.WhenAll(publishers);
+        await all;
+        return Interlocked.Read(ref published);
+    }
 
-        // Until the consumer has them all (Pub/Sub may drop: then until its count stops moving).
-        long handled = 0;
+    // Until the consumer has handled `expected` in all (Pub/Sub may drop: then until its count stops moving).
+    private async Task<BusConsumerProgress> CatchUpAsync(long expected, Process consumer, CancellationToken cancellationToken)
+    {
+        var progress = BusConsumerProgress.Zero;
         var lastMove = Stopwatch.GetTimestamp();
         var catchUp = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(catchUp) < s_catchUpLimit)
         {
-            var now = long.Parse(await _redis.StringGetAsync(_control.Handled, cancellationToken) ?? "0", CultureInfo.InvariantCulture);
-            if (now != handled)
+            var now = BusConsumerProgress.Parse(await _redis.StringGetAsync(_control.Handled, cancellationToken));
+            if (now.Handled != progress.Handled)
             {
-                handled = now;
                 lastMove = Stopwatch.GetTimestamp();
             }
 
-            if (handled >= published || Stopwatch.GetElapsedTime(lastMove) > TimeSpan.FromSeconds(2) || consumer.HasExited)
+            progress = now;
+            if (progress.Handled >= expected || Stopwatch.GetElapsedTime(lastMove) > TimeSpan.FromSeconds(2) || consumer.HasExited)
             {
                 break;
             }
@@ -191,11 +271,7 @@ internal sealed class BusBench
             await Task.Delay(s_poll, cancellationToken);
         }
 
-        // The consumer reports every 100 ms: the last count may be up to that late.
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var cpuAfter = await CpuAsync(consumer, cancellationToken);
-        return new BusThroughput(published, handled, Math.Round(seconds, 3), Math.Round(handled / seconds, 1),
-            Math.Round(cpuAfter.Producer - cpuBefore.Producer, 2), Math.Round(cpuAfter.Consumer - cpuBefore.Consumer, 2), Math.Round(cpuAfter.Redis - cpuBefore.Redis, 2), null);
+        return progress;
     }
 
     private async Task PacedAsync(HeraldClient bus, Destination destination, Action<double> report, CancellationToken cancellationToken)

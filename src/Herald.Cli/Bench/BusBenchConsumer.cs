@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Herald.Cli.Output;
 using Herald.Consuming;
@@ -30,6 +32,7 @@ internal static class BusBenchConsumer
 
     private static async Task<int> RunAsync(CliContext context, string transport, string prefix, CancellationToken cancellationToken)
     {
+        using var allocations = AllocationSampler.StartIfAsked();
         await using var redis = await context.ConnectAsync(cancellationToken);
         var control = new BusBenchControl(prefix);
         await using var bus = await BusBench.CreateBusAsync(redis, prefix, cancellationToken);
@@ -65,9 +68,25 @@ internal static class BusBenchConsumer
 
         await redis.StringSetAsync(control.Ready, "1", cancellationToken: cancellationToken);
         using var timer = new PeriodicTimer(s_report);
+        var paused = false;
         do
         {
-            await redis.StringSetAsync(control.Handled, Interlocked.Read(ref handled).ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
+            // The producer pauses the consumer to build a backlog, then measures how it drains.
+            var pause = await redis.KeyExistsAsync(control.Pause, cancellationToken);
+            if (pause && !paused)
+            {
+                consumer.Pause();
+                paused = true;
+                await redis.StringSetAsync(control.Paused, "1", cancellationToken: cancellationToken);
+            }
+            else if (!pause && paused)
+            {
+                await redis.StringSetAsync(control.Resumed, BusConsumerProgress.Now(Interlocked.Read(ref handled)).Format(), cancellationToken: cancellationToken);
+                consumer.Resume();
+                paused = false;
+            }
+
+            await redis.StringSetAsync(control.Handled, BusConsumerProgress.Now(Interlocked.Read(ref handled)).Format(), cancellationToken: cancellationToken);
         }
         while (!await redis.KeyExistsAsync(control.Stop, cancellationToken) && await timer.WaitForNextTickAsync(cancellationToken));
 
@@ -80,9 +99,35 @@ internal static class BusBenchConsumer
                 : new BusConsumerResult(Interlocked.Read(ref handled), latency.Count, Ms(latency.ValueAtPercentile(50)), Ms(latency.ValueAtPercentile(99)), Ms(latency.Max));
         }
 
+        allocations?.Report(Console.Error, "consumer");
         await redis.StringSetAsync(control.Result, JsonSerializer.Serialize(result, CliJsonContext.Output.BusConsumerResult), cancellationToken: cancellationToken);
         return ExitCodes.Success;
     }
+}
+
+/// <summary>
+/// What the consumer process reports every 100 ms: messages handled, and its own CPU time and allocated bytes
+/// so far. The producer takes the difference over the throughput phase: CPU per message is the figure that
+/// holds when other work shares the machine, where wall-clock throughput does not.
+/// </summary>
+internal sealed record BusConsumerProgress(long Handled, TimeSpan Cpu, long AllocatedBytes, TimeSpan Wall)
+{
+    public static BusConsumerProgress Zero { get; } = new(0, TimeSpan.Zero, 0, TimeSpan.Zero);
+
+    public static BusConsumerProgress Now(long handled) =>
+        new(handled, Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), TimeSpan.FromTicks(Environment.TickCount64 * TimeSpan.TicksPerMillisecond));
+
+    public static BusConsumerProgress Parse(string? text)
+    {
+        var parts = (text ?? string.Empty).Split(' ');
+        return parts.Length == 4
+            ? new(Long(parts[0]), TimeSpan.FromTicks(Long(parts[1])), Long(parts[2]), TimeSpan.FromTicks(Long(parts[3])))
+            : Zero;
+
+        static long Long(string text) => long.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{Handled} {Cpu.Ticks} {AllocatedBytes} {Wall.Ticks}");
 }
 
 /// <summary>The keys producer and consumer processes coordinate through; all under the run's private prefix.</summary>
@@ -93,6 +138,12 @@ internal sealed class BusBenchControl(string prefix)
     public string Handled { get; } = prefix + ":control:handled";
 
     public string Stop { get; } = prefix + ":control:stop";
+
+    public string Pause { get; } = prefix + ":control:pause";
+
+    public string Paused { get; } = prefix + ":control:paused";
+
+    public string Resumed { get; } = prefix + ":control:resumed";
 
     public string Result { get; } = prefix + ":control:result";
 }

@@ -19,9 +19,27 @@ internal sealed record BusBenchReport(
     BusLatency Latency,
     BusCeiling? Ceiling,
     RedisBenchmarkStatus RedisBenchmark,
-    IReadOnlyList<TargetCheck> Targets);
+    IReadOnlyList<TargetCheck> Targets)
+{
+    /// <summary>The consumer alone draining a backlog (streams and lists; null for Pub/Sub, which keeps no backlog).</summary>
+    public BusDrain? Drain { get; init; }
+}
 
-/// <summary>The throughput phase, with CPU seconds each process spent in it (to see which one is the bottleneck).</summary>
+/// <summary>
+/// The consumer process draining a backlog published while it was paused: its per-message CPU time here does
+/// not depend on how producer and consumer happen to share the machine, which is what makes it comparable.
+/// </summary>
+/// <param name="Messages">Messages handled from the resume until the backlog was gone.</param>
+/// <param name="Seconds">Wall-clock seconds of the drain (consumer's own clock, to 100 ms).</param>
+/// <param name="MessagesPerSecond">Messages per second while draining.</param>
+/// <param name="ConsumerCpuMicrosecondsPerMessage">Consumer CPU (user + sys) per message, microseconds.</param>
+/// <param name="ConsumerAllocatedBytesPerMessage">Bytes the consumer allocated per message.</param>
+internal sealed record BusDrain(long Messages, double Seconds, double MessagesPerSecond, double ConsumerCpuMicrosecondsPerMessage, double ConsumerAllocatedBytesPerMessage);
+
+/// <summary>
+/// The throughput phase, with CPU seconds each process spent in it (to see which one is the bottleneck), and
+/// each .NET process's CPU time and allocation per message: those hold when other work shares the machine.
+/// </summary>
 internal sealed record BusThroughput(
     long Published,
     long Handled,
@@ -30,7 +48,23 @@ internal sealed record BusThroughput(
     double ProducerCpuSeconds,
     double ConsumerCpuSeconds,
     double RedisCpuSeconds,
-    double? Ratio);
+    double? Ratio)
+{
+    /// <summary>Producer process CPU (user + sys) per message published, microseconds.</summary>
+    public double ProducerCpuMicrosecondsPerMessage { get; init; }
+
+    /// <summary>Consumer process CPU (user + sys) per message handled, microseconds.</summary>
+    public double ConsumerCpuMicrosecondsPerMessage { get; init; }
+
+    /// <summary>Bytes the producer allocated per message published.</summary>
+    public double ProducerAllocatedBytesPerMessage { get; init; }
+
+    /// <summary>Bytes the consumer allocated per message handled.</summary>
+    public double ConsumerAllocatedBytesPerMessage { get; init; }
+
+    /// <summary>Messages published and handled before the measured window (to leave JIT tiering out of it).</summary>
+    public long WarmUpMessages { get; init; }
+}
 
 /// <summary>The paced phase: end-to-end latency from envelope time to the consumer's handler.</summary>
 internal sealed record BusLatency(double RatePerSecond, long Messages, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds, double? RedisBenchmarkP50Milliseconds, double? RedisBenchmarkP99Milliseconds);

@@ -24,7 +24,14 @@ internal static class BusBenchView
         table.AddRow($"latency p50 at {report.Latency.RatePerSecond:0} msg/s, ms", F(report.Latency.P50Milliseconds, "0.000"), F(report.Latency.RedisBenchmarkP50Milliseconds, "0.000"), "");
         table.AddRow($"latency p99 at {report.Latency.RatePerSecond:0} msg/s, ms", F(report.Latency.P99Milliseconds, "0.000"), F(report.Latency.RedisBenchmarkP99Milliseconds, "0.000"), "");
         table.Caption(string.Create(CultureInfo.InvariantCulture,
-            $"{t.Published:N0} published, {t.Handled:N0} handled in {t.Seconds:0.00} s; CPU s: producer {t.ProducerCpuSeconds:0.00}, consumer {t.ConsumerCpuSeconds:0.00}, redis-server {t.RedisCpuSeconds:0.00}. Ceiling: {report.Ceiling?.Command ?? "-"} -c {RespBench.PipelinedClients} -P {RespBench.PipelineDepth}; latency: -c 1"));
+            $"{t.Published:N0} published, {t.Handled:N0} handled in {t.Seconds:0.00} s; CPU s: producer {t.ProducerCpuSeconds:0.00}, consumer {t.ConsumerCpuSeconds:0.00}, redis-server {t.RedisCpuSeconds:0.00}; per message: producer {t.ProducerCpuMicrosecondsPerMessage:0.00} µs CPU, {t.ProducerAllocatedBytesPerMessage:0} B allocated; consumer {t.ConsumerCpuMicrosecondsPerMessage:0.00} µs CPU, {t.ConsumerAllocatedBytesPerMessage:0} B allocated (after {t.WarmUpMessages:N0} warm-up messages). Ceiling: {report.Ceiling?.Command ?? "-"} -c {RespBench.PipelinedClients} -P {RespBench.PipelineDepth}; latency: -c 1"));
+        if (report.Drain is { } drain)
+        {
+            table.AddRow("consumer alone draining a backlog, msg/s", F(drain.MessagesPerSecond, "#,0"), "", "");
+            table.AddRow("  consumer CPU per message (drain), µs", F(drain.ConsumerCpuMicrosecondsPerMessage, "0.00"), "", "");
+            table.AddRow("  consumer allocated per message (drain), B", F(drain.ConsumerAllocatedBytesPerMessage, "0"), "", "");
+        }
+
         console.Write(table);
         console.Write(RespBenchView.TargetTable(report.Targets));
     }

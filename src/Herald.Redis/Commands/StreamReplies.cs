@@ -106,11 +106,16 @@ internal static class StreamReplies
         var pairs = new KeyValuePair<string, ReadOnlyMemory<byte>>[fields.Count / 2];
         for (var i = 0; i < pairs.Length; i++)
         {
-            pairs[i] = new(RedisReplies.RequireString(fields[2 * i]), fields[(2 * i) + 1].Bytes);
+            pairs[i] = new(FieldName(fields[2 * i]), fields[(2 * i) + 1].Bytes);
         }
 
         return new StreamEntry(id, pairs);
     }
+
+    // Entries of one stream repeat the same few field names: each is decoded once, not once per entry.
+    private static string FieldName(RespValue name) => name.Type is RespType.BulkString or RespType.SimpleString
+        ? Utf8StringCache.Shared.Get(name.Bytes.Span)
+        : RedisReplies.RequireString(name);
 
     private static StreamEntry[] ToEntries(RespValue entries, bool keepDeleted)
     {

@@ -20,9 +20,14 @@ public sealed class RespParser
 {
     private const int InitialAggregateCapacity = 8;
     private const int InitialBulkCapacity = 16 * 1024;
+    private const int MaxSpareCapacity = 1024;
 
     private readonly RespLimits _limits;
     private readonly Stack<Frame> _frames = new();
+
+    // Closed frames, kept for the next aggregates: a reply of many small arrays (stream entries) would
+    // otherwise allocate a frame and a growing list for each, besides the item array it keeps.
+    private readonly Stack<Frame> _spareFrames = new();
 
     // A header or simple line that arrived in pieces.
     private byte[] _line = new byte[64];
@@ -418,7 +423,9 @@ public sealed class RespParser
         }
 
         // Capacity grows with the items that actually arrive, never with the announced count.
-        _frames.Push(new Frame(type, count, new List<RespValue>((int)Math.Min(count < 0 ? InitialAggregateCapacity : count, InitialAggregateCapacity))));
+        _frames.Push(_spareFrames.TryPop(out var spare)
+            ? spare.Reuse(type, count)
+            : new Frame(type, count, new List<RespValue>((int)Math.Min(count < 0 ? InitialAggregateCapacity : count, InitialAggregateCapacity))));
         return null;
     }
 
@@ -440,7 +447,7 @@ public sealed class RespParser
             throw Malformed("a streamed map ends after a key without a value");
         }
 
-        return RespValue.Aggregate(frame.Type, [.. frame.Items]);
+        return Close(frame);
     }
 
     // Places a completed value into its parent, closing every aggregate that it fills.
@@ -494,8 +501,21 @@ public sealed class RespParser
             }
 
             _frames.Pop();
-            value = RespValue.Aggregate(frame.Type, [.. frame.Items]);
+            value = Close(frame);
         }
+    }
+
+    // The aggregate of a finished frame; the frame goes back to the spares unless it grew large.
+    private RespValue Close(Frame frame)
+    {
+        var value = RespValue.Aggregate(frame.Type, [.. frame.Items]);
+        if (frame.Items.Capacity <= MaxSpareCapacity && _spareFrames.Count < _limits.MaxDepth)
+        {
+            frame.Items.Clear();
+            _spareFrames.Push(frame);
+        }
+
+        return value;
     }
 
     private void AppendLine(ReadOnlySpan<byte> part)
@@ -560,12 +580,20 @@ public sealed class RespParser
 
     private sealed class Frame(RespType type, long expected, List<RespValue> items)
     {
-        public RespType Type { get; } = type;
+        public RespType Type { get; private set; } = type;
 
-        public long Expected { get; } = expected;
+        public long Expected { get; private set; } = expected;
 
         public List<RespValue> Items { get; } = items;
 
         public RespValue? PendingAttributes { get; set; }
+
+        public Frame Reuse(RespType type, long expected)
+        {
+            Type = type;
+            Expected = expected;
+            PendingAttributes = null;
+            return this;
+        }
     }
 }

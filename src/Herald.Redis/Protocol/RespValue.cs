@@ -16,19 +16,19 @@ public sealed class RespValue
     private static readonly RespValue[] s_noItems = [];
     private static readonly RespValue[] s_smallIntegers = CreateSmallIntegers();
 
-    private readonly byte[]? _bytes;
-    private readonly RespValue[]? _items;
+    // A reply holds one of these per bulk string it carries, so the instance is kept small: one payload
+    // field (a scalar's bytes or an aggregate's items), one number (a double as its bits), and the rarely
+    // used attributes and verbatim format together in a side object.
+    private readonly object? _payload;
     private readonly long _integer;
-    private readonly double _double;
+    private readonly Annotations? _annotations;
 
-    private RespValue(RespType type, byte[]? bytes, RespValue[]? items, long integer, double number, RespValue? attributes)
+    private RespValue(RespType type, byte[]? bytes, RespValue[]? items, long integer, double number, RespValue? attributes, string? verbatimFormat = null)
     {
         Type = type;
-        _bytes = bytes;
-        _items = items;
-        _integer = integer;
-        _double = number;
-        Attributes = attributes;
+        _payload = (object?)bytes ?? items;
+        _integer = type == RespType.Double ? BitConverter.DoubleToInt64Bits(number) : integer;
+        _annotations = attributes is null && verbatimFormat is null ? null : new Annotations(attributes, verbatimFormat);
     }
 
     /// <summary>The shared <c>+OK</c> reply.</summary>
@@ -50,7 +50,7 @@ public sealed class RespValue
     public RespType Type { get; }
 
     /// <summary>The RESP3 attributes that preceded this value, or <see langword="null"/>.</summary>
-    public RespValue? Attributes { get; }
+    public RespValue? Attributes => _annotations?.Attributes;
 
     /// <summary>True for RESP3 null and RESP2 null bulk strings and arrays.</summary>
     public bool IsNull => Type == RespType.Null;
@@ -59,22 +59,22 @@ public sealed class RespValue
     public bool IsError => Type is RespType.SimpleError or RespType.BulkError;
 
     /// <summary>True for arrays, maps, sets, attributes and pushes.</summary>
-    public bool IsAggregate => _items is not null;
+    public bool IsAggregate => ItemsOrNull is not null;
 
     /// <summary>The items of an aggregate (a map's alternate key, value); empty for scalars and null.</summary>
-    public IReadOnlyList<RespValue> Items => _items ?? s_noItems;
+    public IReadOnlyList<RespValue> Items => ItemsOrNull ?? s_noItems;
 
     /// <summary>Number of items of an aggregate (for a map, twice the pair count).</summary>
-    public int Count => _items?.Length ?? 0;
+    public int Count => ItemsOrNull?.Length ?? 0;
 
     /// <summary>The item at <paramref name="index"/> of an aggregate.</summary>
-    public RespValue this[int index] => (_items ?? s_noItems)[index];
+    public RespValue this[int index] => (ItemsOrNull ?? s_noItems)[index];
 
     /// <summary>The payload bytes of a string, error, verbatim string or big number (empty otherwise).</summary>
-    public ReadOnlyMemory<byte> Bytes => _bytes ?? ReadOnlyMemory<byte>.Empty;
+    public ReadOnlyMemory<byte> Bytes => BytesOrNull ?? ReadOnlyMemory<byte>.Empty;
 
     /// <summary>The three-letter format of a verbatim string (<c>txt</c>, <c>mkd</c>), else <see langword="null"/>.</summary>
-    public string? VerbatimFormat { get; private init; }
+    public string? VerbatimFormat => _annotations?.VerbatimFormat;
 
     /// <summary>Creates a simple string.</summary>
     public static RespValue SimpleString(string value) => new(RespType.SimpleString, Encoding.UTF8.GetBytes(value), null, 0, 0, null);
@@ -112,7 +112,7 @@ public sealed class RespValue
             throw new ArgumentException("A verbatim format has exactly three characters.", nameof(format));
         }
 
-        return new(RespType.VerbatimString, text, null, 0, 0, null) { VerbatimFormat = format };
+        return new(RespType.VerbatimString, text, null, 0, 0, null, format);
     }
 
     /// <summary>Creates an aggregate of <paramref name="type"/> over <paramref name="items"/> (not copied).</summary>
@@ -142,7 +142,7 @@ public sealed class RespValue
             throw new ArgumentException("Attributes must be an attribute map.", nameof(attributes));
         }
 
-        return new(Type, _bytes, _items, _integer, _double, attributes) { VerbatimFormat = VerbatimFormat };
+        return new(Type, BytesOrNull, ItemsOrNull, _integer, DoubleValue, attributes, VerbatimFormat);
     }
 
     /// <summary>
@@ -153,9 +153,9 @@ public sealed class RespValue
     {
         RespType.Null => null,
         RespType.SimpleString or RespType.BulkString or RespType.SimpleError or RespType.BulkError
-            or RespType.VerbatimString or RespType.BigNumber => Encoding.UTF8.GetString(_bytes!),
+            or RespType.VerbatimString or RespType.BigNumber => Encoding.UTF8.GetString(BytesOrNull!),
         RespType.Integer => _integer.ToString(CultureInfo.InvariantCulture),
-        RespType.Double => FormatDouble(_double),
+        RespType.Double => FormatDouble(DoubleValue),
         RespType.Boolean => _integer != 0 ? "true" : "false",
         _ => throw Cannot("a string"),
     };
@@ -170,11 +170,11 @@ public sealed class RespValue
             case RespType.Boolean:
                 return _integer;
             case RespType.SimpleString or RespType.BulkString or RespType.BigNumber or RespType.VerbatimString
-                when long.TryParse(_bytes, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed):
+                when long.TryParse(BytesOrNull, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed):
                 return parsed;
             // (double)long.MaxValue rounds up to 2^63, which is out of range: the upper bound must be exclusive.
-            case RespType.Double when _double == Math.Floor(_double) && _double is >= -TwoToThe63 and < TwoToThe63:
-                return (long)_double;
+            case RespType.Double when DoubleValue == Math.Floor(DoubleValue) && DoubleValue is >= -TwoToThe63 and < TwoToThe63:
+                return (long)DoubleValue;
             default:
                 throw Cannot("an integer");
         }
@@ -189,11 +189,11 @@ public sealed class RespValue
         switch (Type)
         {
             case RespType.Double:
-                return _double;
+                return DoubleValue;
             case RespType.Integer:
                 return _integer;
             case RespType.SimpleString or RespType.BulkString or RespType.BigNumber or RespType.VerbatimString:
-                if (TryParseDouble(_bytes!, out var parsed))
+                if (TryParseDouble(BytesOrNull!, out var parsed))
                 {
                     return parsed;
                 }
@@ -211,7 +211,7 @@ public sealed class RespValue
     public bool AsBoolean() => Type switch
     {
         RespType.Boolean or RespType.Integer => _integer != 0,
-        RespType.SimpleString => _bytes!.AsSpan().SequenceEqual("OK"u8),
+        RespType.SimpleString => BytesOrNull!.AsSpan().SequenceEqual("OK"u8),
         RespType.Null => false,
         _ => throw Cannot("a boolean"),
     };
@@ -221,7 +221,7 @@ public sealed class RespValue
     {
         RespType.Integer => _integer,
         RespType.BigNumber or RespType.BulkString or RespType.SimpleString
-            when BigInteger.TryParse(Encoding.ASCII.GetString(_bytes!), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed)
+            when BigInteger.TryParse(Encoding.ASCII.GetString(BytesOrNull!), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed)
             => parsed,
         _ => throw Cannot("a big number"),
     };
@@ -230,7 +230,7 @@ public sealed class RespValue
     public byte[]? AsBytes() => IsNull ? null : Type switch
     {
         RespType.SimpleString or RespType.BulkString or RespType.SimpleError or RespType.BulkError
-            or RespType.VerbatimString or RespType.BigNumber => (byte[])_bytes!.Clone(),
+            or RespType.VerbatimString or RespType.BigNumber => (byte[])BytesOrNull!.Clone(),
         RespType.Integer or RespType.Double or RespType.Boolean => Encoding.ASCII.GetBytes(AsString()!),
         _ => throw Cannot("bytes"),
     };
@@ -240,12 +240,12 @@ public sealed class RespValue
     /// </summary>
     public IEnumerable<KeyValuePair<RespValue, RespValue>> AsPairs()
     {
-        if (_items is null || _items.Length % 2 != 0)
+        if (ItemsOrNull is null || ItemsOrNull.Length % 2 != 0)
         {
             throw Cannot("key/value pairs");
         }
 
-        return Pairs(_items);
+        return Pairs(ItemsOrNull);
 
         static IEnumerable<KeyValuePair<RespValue, RespValue>> Pairs(RespValue[] items)
         {
@@ -269,7 +269,7 @@ public sealed class RespValue
     }
 
     /// <summary>True when this is a string whose bytes equal <paramref name="text"/> (ASCII, case-sensitive).</summary>
-    public bool Is(ReadOnlySpan<byte> text) => _bytes is not null && _bytes.AsSpan().SequenceEqual(text);
+    public bool Is(ReadOnlySpan<byte> text) => BytesOrNull is not null && BytesOrNull.AsSpan().SequenceEqual(text);
 
     /// <inheritdoc />
     public override string ToString() => Type switch
@@ -289,7 +289,13 @@ public sealed class RespValue
 
     internal long RawInteger => _integer;
 
-    internal byte[]? RawBytes => _bytes;
+    internal byte[]? RawBytes => BytesOrNull;
+
+    private byte[]? BytesOrNull => _payload as byte[];
+
+    private RespValue[]? ItemsOrNull => _payload as RespValue[];
+
+    private double DoubleValue => BitConverter.Int64BitsToDouble(_integer);
 
     internal static bool TryParseDouble(ReadOnlySpan<byte> text, out double value)
     {
@@ -332,4 +338,6 @@ public sealed class RespValue
 
         return values;
     }
+
+    private sealed record Annotations(RespValue? Attributes, string? VerbatimFormat);
 }

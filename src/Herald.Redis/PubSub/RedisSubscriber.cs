@@ -365,13 +365,13 @@ public sealed class RedisSubscriber : IAsyncDisposable
         var kind = push[0].Bytes.Span;
         if (kind.SequenceEqual("message"u8) || kind.SequenceEqual("smessage"u8))
         {
-            var channel = push[1].AsString()!;
+            var channel = Name(push[1]);
             Deliver((kind[0] == (byte)'s' ? SubscriptionKind.Sharded : SubscriptionKind.Channel, channel), new PubSubMessage(channel, push[2].Bytes, null));
         }
         else if (kind.SequenceEqual("pmessage"u8) && push.Count >= 4)
         {
-            var pattern = push[1].AsString()!;
-            Deliver((SubscriptionKind.Pattern, pattern), new PubSubMessage(push[2].AsString()!, push[3].Bytes, pattern));
+            var pattern = Name(push[1]);
+            Deliver((SubscriptionKind.Pattern, pattern), new PubSubMessage(Name(push[2]), push[3].Bytes, pattern));
         }
         else if (kind.SequenceEqual("subscribe"u8) || kind.SequenceEqual("psubscribe"u8) || kind.SequenceEqual("ssubscribe"u8))
         {
@@ -388,28 +388,53 @@ public sealed class RedisSubscriber : IAsyncDisposable
         }
     }
 
+    // Channel and pattern names repeat with every message: decoded once each, not once per message.
+    private static string Name(RespValue name) => name.Type is RespType.BulkString or RespType.SimpleString
+        ? Utf8StringCache.Shared.Get(name.Bytes.Span)
+        : name.AsString()!;
+
     private void Deliver((SubscriptionKind, string) key, PubSubMessage message)
     {
-        Subscription[] targets;
+        // Most channels have one subscriber here: it needs no copy of the list made for every message.
+        Subscription? single = null;
+        Subscription[]? several = null;
         lock (_lock)
         {
-            if (!_desired.TryGetValue(key, out var list))
+            if (!_desired.TryGetValue(key, out var list) || list.Count == 0)
             {
                 return;
             }
 
-            targets = [.. list];
+            if (list.Count == 1)
+            {
+                single = list[0];
+            }
+            else
+            {
+                several = [.. list];
+            }
         }
 
-        foreach (var subscription in targets)
+        if (single is not null)
         {
-            if (!subscription.Deliver(message))
+            Deliver(single, message);
+            return;
+        }
+
+        foreach (var subscription in several!)
+        {
+            Deliver(subscription, message);
+        }
+    }
+
+    private void Deliver(Subscription subscription, in PubSubMessage message)
+    {
+        if (!subscription.Deliver(message))
+        {
+            RedisClientMetrics.PushDropped("subscriber_full");
+            if (subscription.Dropped == 1 || subscription.Dropped % 10_000 == 0)
             {
-                RedisClientMetrics.PushDropped("subscriber_full");
-                if (subscription.Dropped == 1 || subscription.Dropped % 10_000 == 0)
-                {
-                    RedisClientLog.SubscriptionFull(_logger, subscription.Name, _options.SubscriptionBufferSize);
-                }
+                RedisClientLog.SubscriptionFull(_logger, subscription.Name, _options.SubscriptionBufferSize);
             }
         }
     }

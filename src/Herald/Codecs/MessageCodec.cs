@@ -91,20 +91,21 @@ public sealed class MessageCodec
         var buffer = new ArrayBufferWriter<byte>(256);
         serializer.Serialize(message, type, buffer);
         ReadOnlyMemory<byte> data = buffer.WrittenMemory;
-        var steps = new List<string>(2);
+        string? compressed = null;
         if (_options.Compression is { } compressor && data.Length >= _options.CompressionThreshold)
         {
             data = compressor.Compress(data.Span);
-            steps.Add(compressor.Name);
+            compressed = compressor.Name;
         }
 
         string? keyId = null;
+        string? encrypted = null;
         if (_options.Encryption is { } ring)
         {
             keyId = ring.CurrentKeyId;
             ring.TryGet(keyId, out var key);
             data = AesGcmCipher.Encrypt(data.Span, key, Encoding.UTF8.GetBytes(messageId));
-            steps.Add(AesGcmCipher.Name);
+            encrypted = AesGcmCipher.Name;
         }
 
         if (data.Length > _options.MaxMessageSize)
@@ -112,7 +113,9 @@ public sealed class MessageCodec
             throw new MessageTooLargeException(data.Length, _options.MaxMessageSize);
         }
 
-        return new EncodedBody(data, serializer.ContentType, steps.Count == 0 ? null : string.Join(',', steps), keyId);
+        // The steps in the order applied; most messages have none, and then nothing is allocated for them.
+        var encoding = compressed is null ? encrypted : encrypted is null ? compressed : compressed + "," + encrypted;
+        return new EncodedBody(data, serializer.ContentType, encoding, keyId);
     }
 
     /// <summary>Undoes the envelope's steps and deserialises the body as <paramref name="type"/>.</summary>
@@ -212,11 +215,13 @@ public sealed class MessageCodec
 
     private IMessageSerializer SerializerFor(Type type)
     {
-        foreach (var serializer in _options.Serializers)
+        // By index: a foreach over the IList would allocate an enumerator for every message.
+        var serializers = _options.Serializers;
+        for (var i = 0; i < serializers.Count; i++)
         {
-            if (serializer.CanSerialize(type))
+            if (serializers[i].CanSerialize(type))
             {
-                return serializer;
+                return serializers[i];
             }
         }
 

@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Herald.Redis;
+using Herald.Redis.Protocol;
 
 namespace Herald.Messages;
 
@@ -15,6 +17,17 @@ namespace Herald.Messages;
 /// </summary>
 public static class EnvelopeFormat
 {
+    private const int MaxKeptFrameBuffer = 256 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_frameBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_frameWriter;
+
+    // Types, sources, content types and key ids repeat from message to message: decode each once.
+    private static readonly Utf8StringCache s_attributes = new(4096);
+
     /// <summary>Entry field and JSON attribute names.</summary>
     public static class Fields
     {
@@ -67,45 +80,98 @@ public static class EnvelopeFormat
         public const string HeaderPrefix = "h-";
     }
 
+    private static readonly (byte[] Utf8, Property Property)[] s_properties =
+    [
+        (Encoding.UTF8.GetBytes(Fields.SpecVersion), Property.SpecVersion),
+        (Encoding.UTF8.GetBytes(Fields.Id), Property.Id),
+        (Encoding.UTF8.GetBytes(Fields.Type), Property.Type),
+        (Encoding.UTF8.GetBytes(Fields.Source), Property.Source),
+        (Encoding.UTF8.GetBytes(Fields.Time), Property.Time),
+        (Encoding.UTF8.GetBytes(Fields.DataContentType), Property.DataContentType),
+        (Encoding.UTF8.GetBytes(Fields.ContentEncoding), Property.ContentEncoding),
+        (Encoding.UTF8.GetBytes(Fields.KeyId), Property.KeyId),
+        (Encoding.UTF8.GetBytes(Fields.TraceParent), Property.TraceParent),
+        (Encoding.UTF8.GetBytes(Fields.TraceState), Property.TraceState),
+        (Encoding.UTF8.GetBytes(Fields.PartitionKey), Property.PartitionKey),
+        (Encoding.UTF8.GetBytes(Fields.Attempt), Property.Attempt),
+        (Encoding.UTF8.GetBytes(Fields.DataBase64), Property.DataBase64),
+        (Encoding.UTF8.GetBytes(Fields.Data), Property.Data),
+        (Encoding.UTF8.GetBytes(Fields.Headers), Property.Headers),
+    ];
+
+    private enum Property
+    {
+        Other,
+        SpecVersion,
+        Id,
+        Type,
+        Source,
+        Time,
+        DataContentType,
+        ContentEncoding,
+        KeyId,
+        TraceParent,
+        TraceState,
+        PartitionKey,
+        Attempt,
+        DataBase64,
+        Data,
+        Headers,
+    }
+
     /// <summary>The envelope as <c>XADD</c> field/value arguments.</summary>
-    public static List<RedisArg> ToStreamFields(MessageEnvelope envelope)
+    public static List<RedisArg> ToStreamFields(MessageEnvelope envelope) => [.. ToStreamArguments(envelope, 0)];
+
+    /// <summary>
+    /// The envelope's <c>XADD</c> field/value arguments in an array of exactly the size needed, after
+    /// <paramref name="head"/> slots left for the caller (key, id): publishing builds one per message.
+    /// </summary>
+    internal static RedisArg[] ToStreamArguments(MessageEnvelope envelope, int head)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var fields = new List<RedisArg>(24 + (envelope.Headers.Count * 2))
-        {
-            Fields.Id, envelope.Id,
-            Fields.Type, envelope.Type,
-            Fields.Time, envelope.Time.ToString("O", CultureInfo.InvariantCulture),
-        };
-        Add(fields, Fields.Source, envelope.Source);
-        Add(fields, Fields.DataContentType, envelope.DataContentType);
-        Add(fields, Fields.ContentEncoding, envelope.ContentEncoding);
-        Add(fields, Fields.KeyId, envelope.KeyId);
-        Add(fields, Fields.TraceParent, envelope.TraceParent);
-        Add(fields, Fields.TraceState, envelope.TraceState);
-        Add(fields, Fields.PartitionKey, envelope.PartitionKey);
+        var count = 8 + (2 * envelope.Headers.Count)
+            + Pair(envelope.Source) + Pair(envelope.DataContentType) + Pair(envelope.ContentEncoding)
+            + Pair(envelope.KeyId) + Pair(envelope.TraceParent) + Pair(envelope.TraceState) + Pair(envelope.PartitionKey)
+            + (envelope.Attempt != 1 ? 2 : 0);
+        var fields = new RedisArg[head + count];
+        var at = head;
+        fields[at++] = Fields.Id;
+        fields[at++] = envelope.Id;
+        fields[at++] = Fields.Type;
+        fields[at++] = envelope.Type;
+        fields[at++] = Fields.Time;
+        fields[at++] = envelope.Time.ToString("O", CultureInfo.InvariantCulture);
+        Add(fields, ref at, Fields.Source, envelope.Source);
+        Add(fields, ref at, Fields.DataContentType, envelope.DataContentType);
+        Add(fields, ref at, Fields.ContentEncoding, envelope.ContentEncoding);
+        Add(fields, ref at, Fields.KeyId, envelope.KeyId);
+        Add(fields, ref at, Fields.TraceParent, envelope.TraceParent);
+        Add(fields, ref at, Fields.TraceState, envelope.TraceState);
+        Add(fields, ref at, Fields.PartitionKey, envelope.PartitionKey);
         if (envelope.Attempt != 1)
         {
-            fields.Add(Fields.Attempt);
-            fields.Add(envelope.Attempt);
+            fields[at++] = Fields.Attempt;
+            fields[at++] = envelope.Attempt;
         }
 
         foreach (var (name, value) in envelope.Headers)
         {
-            fields.Add(Fields.HeaderPrefix + name);
-            fields.Add(value);
+            fields[at++] = Fields.HeaderPrefix + name;
+            fields[at++] = value;
         }
 
-        fields.Add(Fields.Data);
-        fields.Add(envelope.Data);
+        fields[at++] = Fields.Data;
+        fields[at] = envelope.Data;
         return fields;
 
-        static void Add(List<RedisArg> fields, string name, string? value)
+        static int Pair(string? value) => value is null ? 0 : 2;
+
+        static void Add(RedisArg[] fields, ref int at, string name, string? value)
         {
             if (value is not null)
             {
-                fields.Add(name);
-                fields.Add(value);
+                fields[at++] = name;
+                fields[at++] = value;
             }
         }
     }
@@ -127,12 +193,12 @@ public static class EnvelopeFormat
             switch (name)
             {
                 case Fields.Id: id = Text(value); break;
-                case Fields.Type: type = Text(value); break;
-                case Fields.Source: source = Text(value); break;
-                case Fields.Time: time = ParseTime(Text(value)); break;
-                case Fields.DataContentType: contentType = Text(value); break;
-                case Fields.ContentEncoding: encoding = Text(value); break;
-                case Fields.KeyId: keyId = Text(value); break;
+                case Fields.Type: type = s_attributes.Get(value.Span); break;
+                case Fields.Source: source = s_attributes.Get(value.Span); break;
+                case Fields.Time: time = ParseTime(value.Span); break;
+                case Fields.DataContentType: contentType = s_attributes.Get(value.Span); break;
+                case Fields.ContentEncoding: encoding = s_attributes.Get(value.Span); break;
+                case Fields.KeyId: keyId = s_attributes.Get(value.Span); break;
                 case Fields.TraceParent: trace = Text(value); break;
                 case Fields.TraceState: traceState = Text(value); break;
                 case Fields.PartitionKey: partitionKey = Text(value); break;
@@ -177,8 +243,13 @@ public static class EnvelopeFormat
     public static byte[] ToFramed(MessageEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var buffer = new ArrayBufferWriter<byte>(256 + envelope.Data.Length);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+
+        // The writer asks its buffer for 4 KB at a time: a fresh buffer per message would be mostly waste.
+        // One buffer and writer per thread are reused; the frame is copied out at its exact size.
+        var buffer = t_frameBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var json = t_frameWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        json.Reset(buffer);
         {
             json.WriteStartObject();
             json.WriteString(Fields.SpecVersion, "1.0");
@@ -219,9 +290,18 @@ public static class EnvelopeFormat
             }
 
             json.WriteEndObject();
+            json.Flush();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var frame = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > MaxKeptFrameBuffer)
+        {
+            // One huge message must not pin a huge buffer to the thread.
+            t_frameBuffer = null;
+            t_frameWriter = null;
+        }
+
+        return frame;
     }
 
     /// <summary>
@@ -269,7 +349,7 @@ public static class EnvelopeFormat
             Dictionary<string, string>? headers = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString();
+                var name = PropertyOf(ref reader);
                 if (!reader.Read())
                 {
                     return false;
@@ -277,20 +357,20 @@ public static class EnvelopeFormat
 
                 switch (name)
                 {
-                    case Fields.SpecVersion: spec = reader.GetString(); break;
-                    case Fields.Id: id = reader.GetString(); break;
-                    case Fields.Type: type = reader.GetString(); break;
-                    case Fields.Source: source = reader.GetString(); break;
-                    case Fields.Time: time = reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var t) ? t : default; break;
-                    case Fields.DataContentType: contentType = reader.GetString(); break;
-                    case Fields.ContentEncoding: encoding = reader.GetString(); break;
-                    case Fields.KeyId: keyId = reader.GetString(); break;
-                    case Fields.TraceParent: trace = reader.GetString(); break;
-                    case Fields.TraceState: traceState = reader.GetString(); break;
-                    case Fields.PartitionKey: partitionKey = reader.GetString(); break;
-                    case Fields.Attempt: attempt = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var a) && a > 0 ? a : 1; break;
-                    case Fields.DataBase64: data = reader.GetBytesFromBase64(); break;
-                    case Fields.Data:
+                    case Property.SpecVersion: spec = AttributeText(ref reader); break;
+                    case Property.Id: id = reader.GetString(); break;
+                    case Property.Type: type = AttributeText(ref reader); break;
+                    case Property.Source: source = AttributeText(ref reader); break;
+                    case Property.Time: time = reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var t) ? t : default; break;
+                    case Property.DataContentType: contentType = AttributeText(ref reader); break;
+                    case Property.ContentEncoding: encoding = AttributeText(ref reader); break;
+                    case Property.KeyId: keyId = AttributeText(ref reader); break;
+                    case Property.TraceParent: trace = reader.GetString(); break;
+                    case Property.TraceState: traceState = reader.GetString(); break;
+                    case Property.PartitionKey: partitionKey = reader.GetString(); break;
+                    case Property.Attempt: attempt = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var a) && a > 0 ? a : 1; break;
+                    case Property.DataBase64: data = reader.GetBytesFromBase64(); break;
+                    case Property.Data:
                         {
                             var start = (int)reader.TokenStartIndex;
                             if (reader.TokenType == JsonTokenType.String)
@@ -307,7 +387,7 @@ public static class EnvelopeFormat
                             break;
                         }
 
-                    case Fields.Headers:
+                    case Property.Headers:
                         headers = ReadHeaders(ref reader);
                         break;
                     default:
@@ -344,6 +424,26 @@ public static class EnvelopeFormat
             return false;
         }
     }
+
+    // The attribute a property name stands for, compared as UTF-8: no string per property per message.
+    private static Property PropertyOf(ref Utf8JsonReader reader)
+    {
+        foreach (var (utf8, property) in s_properties)
+        {
+            if (reader.ValueTextEquals(utf8))
+            {
+                return property;
+            }
+        }
+
+        return Property.Other;
+    }
+
+    // A repeating attribute (type, source, content type…), decoded once; escaped text goes the long way.
+    private static string? AttributeText(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+            ? s_attributes.Get(reader.ValueSpan)
+            : reader.GetString();
 
     private static Dictionary<string, string> ReadHeaders(ref Utf8JsonReader reader)
     {
@@ -421,15 +521,27 @@ public static class EnvelopeFormat
             }
 
             json.WriteEndObject();
+            json.Flush();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var frame = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > MaxKeptFrameBuffer)
+        {
+            // One huge message must not pin a huge buffer to the thread.
+            t_frameBuffer = null;
+            t_frameWriter = null;
+        }
+
+        return frame;
     }
 
     private static string Text(ReadOnlyMemory<byte> value) => Encoding.UTF8.GetString(value.Span);
 
-    private static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : default;
+    // Herald writes the round-trip form ("O"), which Utf8Parser reads without a string; other producers may
+    // write any RFC 3339 variant, which the general parser accepts.
+    private static DateTimeOffset ParseTime(ReadOnlySpan<byte> utf8) =>
+        Utf8Parser.TryParse(utf8, out DateTimeOffset time, out var used, 'O') && used == utf8.Length ? time
+        : DateTimeOffset.TryParse(Encoding.UTF8.GetString(utf8), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out time) ? time : default;
 
     // A stream id starts with the milliseconds at which Redis stored the entry.
     private static DateTimeOffset StreamIdTime(string entryId)

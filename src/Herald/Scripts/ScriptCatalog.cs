@@ -25,6 +25,8 @@ internal static class ScriptCatalog
 
     public static LuaScript QueueRelease { get; } = Load("QueueRelease");
 
+    public static LuaScript QueueAcknowledge { get; } = Load("QueueAcknowledge");
+
     public static LuaScript QueuePromoteDelayed { get; } = Load("QueuePromoteDelayed");
 
     public static LuaScript QueueReapConsumer { get; } = Load("QueueReapConsumer");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Herald.Consuming;
 
 namespace Herald.Timeouts;
@@ -16,12 +17,25 @@ public sealed class HandlerTimeoutException : TimeoutException
 /// Gives the handler a token cancelled at the deadline, and stops waiting for it at the deadline even if
 /// it ignores the token: the attempt fails then and there, so a stuck handler cannot stall the consumer.
 /// </summary>
+/// <remarks>
+/// The deadline sources are pooled: a new linked source and timer for every message cost more than a
+/// no-op handler itself. A source goes back to the pool only when the handler finished before its deadline
+/// and nothing cancelled it (<see cref="CancellationTokenSource.TryReset"/> then also drops every callback
+/// the handler registered), so like ASP.NET Core's pooled request tokens, the token is the handler's for the
+/// duration of its call, not after it returns.
+/// </remarks>
 internal sealed class TimeoutMiddleware(TimeSpan timeout, TimeProvider time) : IConsumeMiddleware
 {
+    // Enough for any realistic concurrency; past it, sources are simply not kept.
+    private const int PoolLimit = 256;
+    private readonly ConcurrentQueue<CancellationTokenSource> _pool = new();
+    private int _pooled;
+
     public async ValueTask InvokeAsync(ConsumeContext context, ConsumeDelegate next)
     {
         var outer = context.CancellationToken;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        var deadline = Rent();
+        var link = outer.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
         deadline.CancelAfter(timeout);
         context.CancellationToken = deadline.Token;
         Task? handler = null;
@@ -47,15 +61,50 @@ internal sealed class TimeoutMiddleware(TimeSpan timeout, TimeProvider time) : I
         }
         finally
         {
+            context.CancellationToken = outer;
             if (handler is { IsCompleted: false })
             {
                 // We stop waiting for a handler that still runs (deadline, or the consumer stopping): cancel its
                 // token ourselves. The deadline's own timer and the link to the outer token may not have fired
                 // yet, and disposing the source would then leave the handler running with a token never cancelled.
+                // The source is not reused: the handler still holds its token.
+                await link.DisposeAsync().ConfigureAwait(false);
                 await deadline.CancelAsync().ConfigureAwait(false);
             }
-
-            context.CancellationToken = outer;
+            else
+            {
+                await link.DisposeAsync().ConfigureAwait(false);
+                Return(deadline);
+            }
         }
+    }
+
+    private CancellationTokenSource Rent()
+    {
+        if (_pool.TryDequeue(out var source))
+        {
+            Interlocked.Decrement(ref _pooled);
+            return source;
+        }
+
+        return new CancellationTokenSource();
+    }
+
+    // Only a source never cancelled can be reset (TryReset also refuses one whose timer may have fired);
+    // resetting stops its timer and removes every registration on its token.
+    private void Return(CancellationTokenSource source)
+    {
+        if (source.TryReset())
+        {
+            if (Interlocked.Increment(ref _pooled) <= PoolLimit)
+            {
+                _pool.Enqueue(source);
+                return;
+            }
+
+            Interlocked.Decrement(ref _pooled);
+        }
+
+        source.Dispose();
     }
 }

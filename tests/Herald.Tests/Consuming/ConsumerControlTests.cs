@@ -215,6 +215,51 @@ public sealed class ConsumerControlTests(BusFixture fixture) : IClassFixture<Bus
     }
 
     [Fact]
+    public async Task HandlerTimeout_SlowHandlerAfterManyQuickOnes_ItsReusedTokenStillCancelled()
+    {
+        // Deadline sources are pooled: the ones quick handlers gave back must still cancel a later slow one,
+        // and must not be cancelled for a quick one by a deadline that belonged to an earlier message.
+        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slowRetried = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var quickCancelled = 0;
+        await using var consumer = await bus.Consume(s_orders, o => { BusFixture.Fast(o); o.HandlerTimeout = TimeSpan.FromMilliseconds(200); o.Concurrency = 2; })
+            .Handle<OrderPlaced>(async (c, token) =>
+            {
+                if (c.Message.OrderId != "slow")
+                {
+                    if (token.IsCancellationRequested)
+                    {
+                        Interlocked.Increment(ref quickCancelled);
+                    }
+
+                    return;
+                }
+
+                if (c.Attempt > 1)
+                {
+                    slowRetried.TrySetResult();
+                    return;
+                }
+
+                using var registration = token.Register(cancelled.SetResult);
+                await Task.Delay(Timeout.Infinite, token);
+            })
+            .StartAsync();
+
+        await bus.PublishBatchAsync(s_orders, Enumerable.Range(0, 200).Select(static i => new OrderPlaced($"quick-{i}", i)));
+        await Wait.UntilAsync(() => consumer.Statistics.Processed >= 200, because: "the quick messages are handled");
+        await bus.PublishAsync(s_orders, new OrderPlaced("slow", 1));
+        await bus.PublishBatchAsync(s_orders, Enumerable.Range(200, 100).Select(static i => new OrderPlaced($"quick-{i}", i)));
+
+        await slowRetried.Task.WaitAsync(Wait.DefaultTimeout);
+        cancelled.Task.IsCompleted.Should().BeTrue("the slow handler's token is cancelled at its deadline");
+        await Wait.UntilAsync(() => consumer.Statistics.Processed >= 301, because: "every message is handled");
+        quickCancelled.Should().Be(0, "no quick handler saw a cancelled token");
+        consumer.Statistics.Retried.Should().Be(1);
+    }
+
+    [Fact]
     public async Task OrderByKey_SinglePartitionUnderConcurrency_HandlesEachKeyInPublishOrder()
     {
         await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());

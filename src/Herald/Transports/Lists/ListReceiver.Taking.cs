@@ -35,7 +35,7 @@ internal sealed partial class ListReceiver
             var field = reply[i + 3].AsString();
             var item = new ListItem(raw, (int)reply[i + 1].AsInt64(), string.IsNullOrEmpty(field) ? null : field);
             _held.Add(raw);
-            var envelope = EnvelopeFormat.FromFramed(raw, () => MessageId.New(_time), _time.GetUtcNow());
+            var envelope = EnvelopeFormat.FromFramed(raw, _newId, _time.GetUtcNow());
             var delivery = new Delivery(_destination, envelope, envelope.Id, 1 + (int)reply[i + 2].AsInt64(), item);
             if (delivery.DeliveryCount > _options.MaxDeliveries)
             {

@@ -38,6 +38,8 @@ internal sealed partial class ListReceiver : ITransportReceiver
     private readonly string[] _queues;
     private readonly string[] _delayed;
     private readonly RedisArg[] _takeKeys;
+    private readonly RedisArg[] _acknowledgeKeys;
+    private readonly Func<string> _newId;
     private RedisLease? _lease;
     private int _disposed;
 
@@ -69,6 +71,8 @@ internal sealed partial class ListReceiver : ITransportReceiver
         }
 
         _takeKeys = [_processing, _deliveries, .. _queues.Select(static q => (RedisArg)q)];
+        _acknowledgeKeys = [_processing, _deliveries];
+        _newId = () => MessageId.New(_time);
         _lastHeartbeat = time.GetTimestamp();
         _lastReap = _lastHeartbeat;
     }
@@ -142,25 +146,28 @@ internal sealed partial class ListReceiver : ITransportReceiver
             return;
         }
 
-        var commands = new List<RedisCommand>(deliveries.Count + 1);
-        var counters = new List<RedisArg> { _deliveries };
+        // One script call for the batch rather than an LREM command per item: the client's cost per command
+        // (queueing, its reply, its completion) was most of an acknowledgement's.
+        var counters = 0;
         foreach (var delivery in deliveries)
         {
-            // From the tail: the oldest items, the ones usually finished first, are found soonest.
-            var item = ItemOf(delivery);
-            commands.Add(new RedisCommand("LREM", _processing, -1, item.Raw).WithKey());
+            counters += ItemOf(delivery).CounterField is null ? 0 : 1;
+        }
+
+        var args = new RedisArg[1 + deliveries.Count + counters];
+        args[0] = deliveries.Count;
+        var counter = 1 + deliveries.Count;
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            var item = ItemOf(deliveries[i]);
+            args[1 + i] = item.Raw;
             if (item.CounterField is { } field)
             {
-                counters.Add(field);
+                args[counter++] = field;
             }
         }
 
-        if (counters.Count > 1)
-        {
-            commands.Add(new RedisCommand("HDEL", [.. counters]).WithKey());
-        }
-
-        await FinishAsync(deliveries, _redis.ExecuteAllAsync(commands, RespParsers.Ignore, cancellationToken)).ConfigureAwait(false);
+        await FinishAsync(deliveries, _redis.EvaluateAsync(ScriptCatalog.QueueAcknowledge, _acknowledgeKeys, args, RespParsers.Ignore, cancellationToken)).ConfigureAwait(false);
     }
 
     public async ValueTask RetryLaterAsync(Delivery delivery, TimeSpan delay, bool countsAsAttempt, CancellationToken cancellationToken)

@@ -18,7 +18,13 @@ internal sealed class StreamTransport(RedisClient redis, KeySchema keys, Func<st
     {
         var options = OptionsFor(destination.Name);
         await Registry.RegisterAsync(destination, options.Partitions, cancellationToken).ConfigureAwait(false);
-        var ids = await Redis.ExecuteAllAsync([.. envelopes.Select(e => AddCommand(destination, options, e.Envelope))], RespParsers.String, cancellationToken).ConfigureAwait(false);
+        var commands = new RedisCommand[envelopes.Count];
+        for (var i = 0; i < commands.Length; i++)
+        {
+            commands[i] = AddCommand(destination, options, envelopes[i].Envelope);
+        }
+
+        var ids = await Redis.ExecuteAllAsync(commands, RespParsers.String, cancellationToken).ConfigureAwait(false);
         var results = new PublishResult[envelopes.Count];
         for (var i = 0; i < results.Length; i++)
         {
@@ -52,9 +58,8 @@ internal sealed class StreamTransport(RedisClient redis, KeySchema keys, Func<st
     {
         var partition = options.PartitionOf(envelope.PartitionKey, ref _roundRobin);
         var key = Keys.Stream(destination.Name, options.Partitions == 1 ? null : partition);
-        var fields = EnvelopeFormat.ToStreamFields(envelope);
-        var head = options.HardCap is { } cap ? 5 : 2;
-        var args = new RedisArg[head + fields.Count];
+        var head = options.HardCap is not null ? 5 : 2;
+        var args = EnvelopeFormat.ToStreamArguments(envelope, head);
         args[0] = key;
         if (options.HardCap is { } hardCap)
         {
@@ -68,7 +73,6 @@ internal sealed class StreamTransport(RedisClient redis, KeySchema keys, Func<st
             args[1] = "*";
         }
 
-        fields.CopyTo(args, head);
         return new RedisCommand("XADD", args).WithKey();
     }
 }
