@@ -8,8 +8,8 @@ namespace Herald.Cli.Commands.Workers;
 /// <summary><c>herald workers [--consumers]</c>: every client running consumers, as it last announced itself in the worker registry.</summary>
 internal static class WorkersCommand
 {
-    // A worker's consumers in one cell: this many, then how many more.
-    private const int SummarisedConsumers = 3;
+    // A worker's consumers in one cell: this many groups, then how many more.
+    private const int SummarisedGroups = 3;
 
     public static Command Create()
     {
@@ -119,7 +119,8 @@ internal static class WorkersCommand
         return table;
     }
 
-    // "stream:orders (billing), queue:jobs (default, paused) +2 more": what a worker consumes, in one cell.
+    // "stream:orders (billing) ×2, queue:jobs (default, paused) +2 more": what a worker consumes, in one cell,
+    // consumers of one group counted once with how many there are.
     private static string Summary(IReadOnlyList<WorkerConsumerRow> consumers)
     {
         if (consumers.Count == 0)
@@ -127,9 +128,11 @@ internal static class WorkersCommand
             return "-";
         }
 
-        var shown = consumers.Take(SummarisedConsumers)
-            .Select(static c => c.State == "running" ? $"{c.Destination} ({c.Group})" : $"{c.Destination} ({c.Group}, {c.State})");
+        var groups = consumers.GroupBy(static c => (c.Destination, c.Group, c.State)).ToList();
+        var shown = groups.Take(SummarisedGroups).Select(static g =>
+            (g.Key.State == "running" ? $"{g.Key.Destination} ({g.Key.Group})" : $"{g.Key.Destination} ({g.Key.Group}, {g.Key.State})")
+            + (g.Count() > 1 ? Figures.Invariant($" ×{g.Count()}") : string.Empty));
         var text = string.Join(", ", shown);
-        return consumers.Count > SummarisedConsumers ? Figures.Invariant($"{text} +{consumers.Count - SummarisedConsumers} more") : text;
+        return groups.Count > SummarisedGroups ? Figures.Invariant($"{text} +{groups.Count - SummarisedGroups} more") : text;
     }
 }
