@@ -22,7 +22,7 @@ herald() {
 }
 
 case "${1:-}" in
-  ping|info|bench|demo|publish|listen|tail|ls|groups|lag|dlq|pause|resume|acl|help|--help|-h|-\?|--version)
+  ping|info|bench|demo|publish|listen|tail|ls|groups|lag|dlq|pause|resume|workers|stats|acl|help|--help|-h|-\?|--version)
     herald "$@" ;;
   *) herald demo "$@" ;;
 esac

@@ -13,7 +13,9 @@ using Herald.Cli.Commands.Ls;
 using Herald.Cli.Commands.Pause;
 using Herald.Cli.Commands.Ping;
 using Herald.Cli.Commands.Publish;
+using Herald.Cli.Commands.Stats;
 using Herald.Cli.Commands.Tail;
+using Herald.Cli.Commands.Workers;
 
 namespace Herald.Cli;
 
@@ -46,6 +48,8 @@ internal static class HeraldCli
         root.Subcommands.Add(DlqCommand.Create());
         root.Subcommands.Add(PauseCommand.CreatePause());
         root.Subcommands.Add(PauseCommand.CreateResume());
+        root.Subcommands.Add(WorkersCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
         return root;
     }
 

@@ -20,9 +20,15 @@ internal static class Figures
     public static string Age(double? seconds) => Age(seconds is { } s ? TimeSpan.FromSeconds(s) : null);
 
     /// <summary>An age in seconds for JSON (milliseconds precision), or null.</summary>
-    public static double? Seconds(TimeSpan? age) => age is { } a ? Math.Round(a.TotalSeconds, 3) : null;
+    public static double? Seconds(TimeSpan? age) => age is { } a ? Seconds(a) : null;
+
+    /// <summary>A duration in seconds for JSON (milliseconds precision).</summary>
+    public static double Seconds(TimeSpan age) => Math.Round(age.TotalSeconds, 3);
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A rate: one decimal below 10 (<c>0.4</c>, <c>2.5</c>), whole numbers with separators above (<c>1,240</c>).</summary>
+    public static string Rate(double value) => value.ToString(Math.Abs(value) < 10 ? "0.#" : "N0", CultureInfo.InvariantCulture);
 
     public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

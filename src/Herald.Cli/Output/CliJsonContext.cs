@@ -12,6 +12,8 @@ using Herald.Cli.Commands.Ls;
 using Herald.Cli.Commands.Pause;
 using Herald.Cli.Commands.Ping;
 using Herald.Cli.Commands.Publish;
+using Herald.Cli.Commands.Stats;
+using Herald.Cli.Commands.Workers;
 using Herald.Cli.Messaging;
 
 namespace Herald.Cli.Output;
@@ -46,6 +48,8 @@ namespace Herald.Cli.Output;
 [JsonSerializable(typeof(DlqReplayResult))]
 [JsonSerializable(typeof(DlqRemoveResult))]
 [JsonSerializable(typeof(PauseResult))]
+[JsonSerializable(typeof(WorkersResult))]
+[JsonSerializable(typeof(StatsSnapshot))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     private static CliJsonContext? s_output;
@@ -63,7 +67,7 @@ internal sealed partial class CliJsonContext : JsonSerializerContext
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
-    /// <summary>As <see cref="Output"/>, but each value on one line: for commands that stream JSON lines (<c>listen</c>, <c>tail</c>).</summary>
+    /// <summary>As <see cref="Output"/>, but each value on one line: for commands that stream JSON lines (<c>listen</c>, <c>tail</c>, <c>lag</c> and <c>stats</c> with <c>--watch</c>).</summary>
     public static CliJsonContext Lines => s_lines ??= new(new JsonSerializerOptions(Default.Options)
     {
         TypeInfoResolver = null,

@@ -33,7 +33,7 @@ internal sealed record GroupRow(
         Figures.Seconds(group.OldestPendingIdle),
         group.DelayedRetries,
         group.Paused,
-        [.. group.Consumers.Select(c => new GroupConsumerRow(c.Name, c.Pending, Figures.Seconds(c.Idle)!.Value, Figures.Seconds(c.Inactive)))]);
+        [.. group.Consumers.Select(c => new GroupConsumerRow(c.Name, c.Pending, Figures.Seconds(c.Idle), Figures.Seconds(c.Inactive)))]);
 
     public static string AccuracyName(Inspection.LagAccuracy accuracy) => accuracy switch
     {
@@ -69,7 +69,7 @@ internal sealed record QueueGroupsResult(
         queue.NextDelayedDue,
         queue.DeadLetters,
         queue.PausedGroups,
-        [.. queue.Consumers.Select(c => new QueueConsumerRow(c.Name, c.InFlight, Figures.Seconds(c.HeartbeatAge)!.Value, c.PresumedDead, Figures.Seconds(c.OldestInFlightAge)))]);
+        [.. queue.Consumers.Select(c => new QueueConsumerRow(c.Name, c.InFlight, Figures.Seconds(c.HeartbeatAge), c.PresumedDead, Figures.Seconds(c.OldestInFlightAge)))]);
 }
 
 /// <summary>One queue consumer: its in-flight work and heartbeat; presumed dead once the heartbeat is older than the consumer timeout.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Herald.Cli.Operations;
 using Herald.Cli.Output;
 using Spectre.Console;
@@ -13,80 +12,19 @@ namespace Herald.Cli.Commands.Lag;
 /// </summary>
 internal static class LagCommand
 {
-    private static CliJsonContext? s_lines;
-
-    // JSON lines: the CLI's settings, one object per line.
-    private static CliJsonContext Lines => s_lines ??= new(new JsonSerializerOptions(CliJsonContext.Output.Options) { TypeInfoResolver = null, WriteIndented = false });
-
     public static Command Create()
     {
-        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until Ctrl+C: in place on a terminal, else one JSON line per refresh." };
-        var interval = new Option<string>("--interval", "-n") { Description = "Time between refreshes (500ms, 1s, 5s).", DefaultValueFactory = _ => "1s", HelpName = "duration" };
-        var duration = new Option<string?>("--duration", "-d") { Description = "Stop watching after this long (30s, 10m); default: until Ctrl+C.", HelpName = "duration" };
-        return new Command("lag", "Show how far every consumer group and queue is behind: lag, pending work, oldest ages, consumers, pauses.")
-        {
-            watch,
-            interval,
-            duration,
-        }.WithHandler((context, parseResult, cancellationToken) =>
-        {
-            var every = TimeArguments.ParseDuration(parseResult.GetRequiredValue(interval), "--interval");
-            if (every < TimeSpan.FromMilliseconds(100))
-            {
-                throw new CliUsageException("--interval must be at least 100ms.");
-            }
-
-            var limit = parseResult.GetValue(duration) is { } text ? TimeArguments.ParseDuration(text, "--duration") : (TimeSpan?)null;
-            return RunAsync(context, parseResult, parseResult.GetValue(watch), every, limit, cancellationToken);
-        });
+        var watch = new WatchOptions(defaultInterval: "1s");
+        return watch.AddTo(new Command("lag", "Show how far every consumer group and queue is behind: lag, pending work, oldest ages, consumers, pauses."))
+            .WithHandler((context, parseResult, cancellationToken) => RunAsync(context, parseResult, watch.Read(parseResult), cancellationToken));
     }
 
-    private static async Task<int> RunAsync(CliContext context, ParseResult parseResult, bool watch, TimeSpan interval, TimeSpan? duration, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, ParseResult parseResult, WatchSettings watch, CancellationToken cancellationToken)
     {
         await using var session = await OperatorSession.OpenAsync(context, parseResult, cancellationToken);
         var collector = new LagCollector(session.Inspector);
-        if (!watch)
-        {
-            context.Write(await collector.CollectAsync(cancellationToken), CliJsonContext.Output.LagSnapshot, (console, snapshot) => console.Write(Table(snapshot, null)));
-            return ExitCodes.Success;
-        }
-
-        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (duration is { } limit && limit > TimeSpan.Zero)
-        {
-            run.CancelAfter(limit);
-        }
-
-        if (!context.Json && context.Console.Profile.Capabilities.Interactive)
-        {
-            var first = await collector.CollectAsync(cancellationToken);
-            await context.Console.Live(Table(first, interval)).AutoClear(false).StartAsync(display =>
-                WatchAsync(collector, interval, snapshot => { display.UpdateTarget(Table(snapshot, interval)); display.Refresh(); }, run.Token));
-        }
-        else
-        {
-            context.WriteJson(await collector.CollectAsync(cancellationToken), Lines.LagSnapshot);
-            await WatchAsync(collector, interval, snapshot => context.WriteJson(snapshot, Lines.LagSnapshot), run.Token);
-        }
-
+        await Watcher.RunAsync(context, watch, collector.CollectAsync, static json => json.LagSnapshot, Table, cancellationToken);
         return ExitCodes.Success;
-    }
-
-    // Shows a fresh snapshot every interval until stopped; the first one is already on screen.
-    private static async Task WatchAsync(LagCollector collector, TimeSpan interval, Action<LagSnapshot> show, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                show(await collector.CollectAsync(cancellationToken));
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Ctrl+C or --duration: the normal end of a watch.
-        }
     }
 
     private static Table Table(LagSnapshot snapshot, TimeSpan? interval)
