@@ -28,7 +28,16 @@ internal sealed partial class RedisConnection
                 var offset = 0;
                 while (offset < read)
                 {
-                    if (!_parser.TryRead(buffer.AsSpan(offset, read - offset), out var consumed, out var value))
+                    var input = buffer.AsSpan(offset, read - offset);
+                    if (SubscriberMode && MessageHandler is { } onMessage && !_parser.HasPartialValue
+                        && PubSubFrame.TryRead(input, _options.Limits.MaxBulkLength, out var frameLength, out var kind, out var pattern, out var channel, out var payload))
+                    {
+                        offset += frameLength;
+                        onMessage(kind, pattern, channel, payload);
+                        continue;
+                    }
+
+                    if (!_parser.TryRead(input, out var consumed, out var value))
                     {
                         break;
                     }

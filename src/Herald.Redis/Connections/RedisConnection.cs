@@ -78,6 +78,12 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     /// <summary>Receives RESP3 pushes, and in <see cref="SubscriberMode"/> the RESP2 pub/sub frames.</summary>
     public Action<RespValue>? PushHandler { get; set; }
 
+    /// <summary>
+    /// In <see cref="SubscriberMode"/>, receives message frames read straight from the buffer, without the
+    /// general parser (see <see cref="PubSubFrame"/>); other frames still go to <see cref="PushHandler"/>.
+    /// </summary>
+    public PubSubFrameHandler? MessageHandler { get; set; }
+
     /// <summary>True for a subscriber connection: in RESP2, message arrays are pushes, not replies.</summary>
     public bool SubscriberMode { get; set; }
 

@@ -227,6 +227,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
         var connection = await _node.OpenAsync(subscriber: true, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _connections);
         connection.PushHandler = OnPush;
+        connection.MessageHandler = OnMessage;
 
         // The snapshot, its SUBSCRIBEs and the publication of the connection happen under one lock: a
         // subscription removed meanwhile is either left out of the snapshot or unsubscribed on this connection.
@@ -354,6 +355,18 @@ public sealed class RedisSubscriber : IAsyncDisposable
         }
     }
 
+    // Runs on the connection's reader for the message frames it read itself: routes them, never blocks.
+    private void OnMessage(SubscriptionKind kind, ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload)
+    {
+        var channelName = Utf8StringCache.Shared.Get(channel);
+        string? patternName = kind == SubscriptionKind.Pattern ? Utf8StringCache.Shared.Get(pattern) : null;
+        if (Find((kind, patternName ?? channelName), out var single, out var several))
+        {
+            // The read buffer is reused for the next frames: the payload is copied once, for every subscriber.
+            Deliver(single, several, new PubSubMessage(channelName, payload.ToArray(), patternName));
+        }
+    }
+
     // Runs on the connection's reader: routes messages to their subscriptions, never blocks.
     private void OnPush(RespValue push)
     {
@@ -366,12 +379,19 @@ public sealed class RedisSubscriber : IAsyncDisposable
         if (kind.SequenceEqual("message"u8) || kind.SequenceEqual("smessage"u8))
         {
             var channel = Name(push[1]);
-            Deliver((kind[0] == (byte)'s' ? SubscriptionKind.Sharded : SubscriptionKind.Channel, channel), new PubSubMessage(channel, push[2].Bytes, null));
+            var key = (kind[0] == (byte)'s' ? SubscriptionKind.Sharded : SubscriptionKind.Channel, channel);
+            if (Find(key, out var single, out var several))
+            {
+                Deliver(single, several, new PubSubMessage(channel, push[2].Bytes, null));
+            }
         }
         else if (kind.SequenceEqual("pmessage"u8) && push.Count >= 4)
         {
             var pattern = Name(push[1]);
-            Deliver((SubscriptionKind.Pattern, pattern), new PubSubMessage(Name(push[2]), push[3].Bytes, pattern));
+            if (Find((SubscriptionKind.Pattern, pattern), out var single, out var several))
+            {
+                Deliver(single, several, new PubSubMessage(Name(push[2]), push[3].Bytes, pattern));
+            }
         }
         else if (kind.SequenceEqual("subscribe"u8) || kind.SequenceEqual("psubscribe"u8) || kind.SequenceEqual("ssubscribe"u8))
         {
@@ -393,16 +413,16 @@ public sealed class RedisSubscriber : IAsyncDisposable
         ? Utf8StringCache.Shared.Get(name.Bytes.Span)
         : name.AsString()!;
 
-    private void Deliver((SubscriptionKind, string) key, PubSubMessage message)
+    // Most channels have one subscriber here: it needs no copy of the list made for every message.
+    private bool Find((SubscriptionKind, string) key, out Subscription? single, out Subscription[]? several)
     {
-        // Most channels have one subscriber here: it needs no copy of the list made for every message.
-        Subscription? single = null;
-        Subscription[]? several = null;
+        single = null;
+        several = null;
         lock (_lock)
         {
             if (!_desired.TryGetValue(key, out var list) || list.Count == 0)
             {
-                return;
+                return false;
             }
 
             if (list.Count == 1)
@@ -415,6 +435,11 @@ public sealed class RedisSubscriber : IAsyncDisposable
             }
         }
 
+        return true;
+    }
+
+    private void Deliver(Subscription? single, Subscription[]? several, in PubSubMessage message)
+    {
         if (single is not null)
         {
             Deliver(single, message);

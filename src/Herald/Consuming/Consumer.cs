@@ -37,6 +37,10 @@ public sealed class Consumer : IAsyncDisposable
     private readonly Lock _receiverLock = new();
     private readonly ConcurrentDictionary<Delivery, long> _held = new(ReferenceEqualityComparer.Instance);
     private ITransportReceiver _receiver = null!;
+
+    // Received-at times are kept only for a receiver whose messages can be redelivered to others: only
+    // then does a long-held message need its lease extended (an unreliable one, Pub/Sub, has no lease).
+    private bool _trackHeld;
     private Task _fetchLoop = Task.CompletedTask;
     private Task[] _workers = [];
     private Task _ackLoop = Task.CompletedTask;
@@ -219,6 +223,7 @@ public sealed class Consumer : IAsyncDisposable
     internal async Task StartAsync(CancellationToken cancellationToken)
     {
         _receiver = await _createReceiver(cancellationToken).ConfigureAwait(false);
+        _trackHeld = _receiver.IsReliable;
         _ackLoop = Task.Run(AckLoopAsync, CancellationToken.None);
         _workers = new Task[_options.Concurrency];
         for (var i = 0; i < _workers.Length; i++)
@@ -333,7 +338,11 @@ public sealed class Consumer : IAsyncDisposable
         var now = _time.GetTimestamp();
         foreach (var delivery in deliveries)
         {
-            _held[delivery] = now;
+            if (_trackHeld)
+            {
+                _held[delivery] = now;
+            }
+
             var lane = _lanes.Length == 1 ? _lanes[0] : _lanes[LaneOf(delivery)];
             lane.Writer.TryWrite(delivery);
         }
@@ -542,7 +551,11 @@ public sealed class Consumer : IAsyncDisposable
         }
         finally
         {
-            _held.TryRemove(delivery, out _);
+            if (_trackHeld)
+            {
+                _held.TryRemove(delivery, out _);
+            }
+
             Interlocked.Decrement(ref _inFlight);
             _credits.Release();
         }

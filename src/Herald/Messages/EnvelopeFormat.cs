@@ -428,6 +428,21 @@ public static class EnvelopeFormat
     // The attribute a property name stands for, compared as UTF-8: no string per property per message.
     private static Property PropertyOf(ref Utf8JsonReader reader)
     {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            // The usual case, a plain name: its bytes are the name, compared without the reader's unescaping.
+            var name = reader.ValueSpan;
+            foreach (var (utf8, property) in s_properties)
+            {
+                if (utf8.Length == name.Length && name.SequenceEqual(utf8))
+                {
+                    return property;
+                }
+            }
+
+            return Property.Other;
+        }
+
         foreach (var (utf8, property) in s_properties)
         {
             if (reader.ValueTextEquals(utf8))

@@ -39,6 +39,26 @@ public sealed class PubSubTests(RedisFixture fixture) : IClassFixture<RedisFixtu
 
     [Theory]
     [BothProtocols]
+    public async Task SubscribeAsync_ManyMessagesSomeLargerThanOneRead_ArriveInOrderByteForByte(RedisProtocol protocol)
+    {
+        // Pipelined publishes reach the subscriber packed into reads, small frames whole and large ones in
+        // pieces: each is read by whichever parser fits, and none is lost, split or merged.
+        var channel = fixture.NewPrefix() + "mixed";
+        var payloads = Enumerable.Range(0, 300)
+            .Select(i => Enumerable.Repeat((byte)('a' + (i % 26)), i % 50 == 7 ? 150_000 + i : i).ToArray())
+            .ToArray();
+        await using var client = await PubSubTestClient.ConnectAsync(fixture.Url, protocol);
+        await using var subscription = await client.Subscriber.SubscribeAsync(channel);
+
+        await Task.WhenAll(payloads.Select(payload => client.PublishAsync(channel, payload)));
+        foreach (var payload in payloads)
+        {
+            (await subscription.ReceiveAsync()).Payload.ToArray().Should().Equal(payload);
+        }
+    }
+
+    [Theory]
+    [BothProtocols]
     public async Task PatternSubscribeAsync_MatchingChannel_ReceivesPatternAndChannel(RedisProtocol protocol)
     {
         var prefix = fixture.NewPrefix();
