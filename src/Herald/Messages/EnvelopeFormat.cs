@@ -539,15 +539,8 @@ public static class EnvelopeFormat
             json.Flush();
         }
 
-        var frame = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > MaxKeptFrameBuffer)
-        {
-            // One huge message must not pin a huge buffer to the thread.
-            t_frameBuffer = null;
-            t_frameWriter = null;
-        }
-
-        return frame;
+        // A buffer of this call's own: nothing thread-bound to release, unlike the framing writer's.
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static string Text(ReadOnlyMemory<byte> value) => Encoding.UTF8.GetString(value.Span);
