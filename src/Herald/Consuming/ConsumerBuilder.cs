@@ -175,7 +175,7 @@ public sealed class ConsumerBuilder
             return null;
         }
 
-        var key = _client.Keys.Paused(Keys.KeySchema.KeyName(_destination));
+        var key = _client.Keys.Paused(Keys.KeySchema.KeyName(_destination), _destination.Kind);
         var group = Options.Group;
         return token => redis.HashExistsAsync(key, group, token);
     }

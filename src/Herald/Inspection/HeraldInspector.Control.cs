@@ -10,10 +10,6 @@ namespace Herald.Inspection;
 /// (<see cref="KeySchema.Paused"/>) that every consumer of the group polls; a paused consumer lets its
 /// in-flight work finish and fetches nothing new until the field is gone.
 /// </summary>
-/// <remarks>
-/// The hash belongs to the name, not the kind: pausing group <c>g</c> of <c>stream:orders</c> also pauses
-/// consumers of group <c>g</c> of <c>queue:orders</c> or <c>channel:orders</c>, should they exist.
-/// </remarks>
 public sealed partial class HeraldInspector
 {
     /// <summary>The group consumers join when they name none (<see cref="ConsumerOptions.Group"/>): the one a queue's consumers usually share.</summary>
@@ -78,5 +74,5 @@ public sealed partial class HeraldInspector
         return groups;
     }
 
-    private string PausedKey(Destination destination) => _keys.Paused(KeySchema.KeyName(destination));
+    private string PausedKey(Destination destination) => _keys.Paused(KeySchema.KeyName(destination), destination.Kind);
 }

@@ -82,8 +82,11 @@ public sealed class KeySchema
     /// <summary>The marker that a message id was processed, for duplicate suppression.</summary>
     public string Dedup(string name, string group, string messageId) => Key(Tag(name), $"dedup:{group}:{messageId}");
 
-    /// <summary>Hash of paused consumer groups (field: group name) of a destination, shared by every worker.</summary>
-    public string Paused(string name) => Key(Tag(name), "paused");
+    /// <summary>
+    /// Hash of paused consumer groups (field: group name, value: when, Unix ms) of a destination, shared by
+    /// every worker. One per kind, so pausing a group of <c>stream:orders</c> leaves <c>queue:orders</c> alone.
+    /// </summary>
+    public string Paused(string name, DestinationKind kind) => Key(Tag(name), $"paused:{Destination.KindName(kind)}");
 
     /// <summary>The list of a queue at a priority level (0 is the highest and the default).</summary>
     public string Queue(string name, int priority = 0)

@@ -214,7 +214,7 @@ public sealed class AclPlan
                         keyPatterns.AddRange(partition is null ? parts : parts.Select(EveryPartition));
                     }
 
-                    keyPatterns.AddRange([keys.Paused(name), keys.Dedup(name, "*", "*")]);
+                    keyPatterns.AddRange([keys.Paused(name, DestinationKind.Stream), keys.Dedup(name, "*", "*")]);
                     commands.UnionWith(Scripts);
                     commands.UnionWith(
                     [
@@ -231,7 +231,7 @@ public sealed class AclPlan
                     [
                         keys.Queue(name), EveryPriority(keys.Queue(name, 1)), keys.Delayed(name), EveryPriority(keys.Delayed(name, 1)),
                         keys.Processing(name, "*"), keys.QueueConsumers(name), keys.Deliveries(name), keys.DeadLetters(name),
-                        keys.Paused(name), keys.Dedup(name, "*", "*"),
+                        keys.Paused(name, DestinationKind.Queue), keys.Dedup(name, "*", "*"),
                     ]);
                     commands.UnionWith(Scripts);
                     commands.UnionWith(
@@ -245,7 +245,7 @@ public sealed class AclPlan
             case DestinationKind.Channel:
                 {
                     var name = EscapeGlob(KeySchema.EscapeName(destination.Name));
-                    keyPatterns.AddRange([keys.DeadLetters(name), keys.Paused(name), keys.Dedup(name, "*", "*")]);
+                    keyPatterns.AddRange([keys.DeadLetters(name), keys.Paused(name, DestinationKind.Channel), keys.Dedup(name, "*", "*")]);
                     channels.Add(EscapeGlob(destination.Name));
                     commands.UnionWith(["subscribe", "unsubscribe"]);
                     break;
@@ -256,7 +256,7 @@ public sealed class AclPlan
                     // Messages through a pattern are dead-lettered and deduplicated under the channel they came on,
                     // so those keys take the pattern as a glob; the pause flag is the pattern's own.
                     var glob = KeySchema.EscapeName(destination.Name);
-                    keyPatterns.AddRange([keys.DeadLetters(glob), keys.Dedup(glob, "*", "*"), keys.Paused(EscapeGlob(glob))]);
+                    keyPatterns.AddRange([keys.DeadLetters(glob), keys.Dedup(glob, "*", "*"), keys.Paused(EscapeGlob(glob), DestinationKind.Pattern)]);
                     channels.Add(destination.Name);
                     commands.UnionWith(["psubscribe", "punsubscribe"]);
                     break;

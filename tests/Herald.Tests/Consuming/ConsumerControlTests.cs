@@ -66,7 +66,7 @@ public sealed class ConsumerControlTests(BusFixture fixture) : IClassFixture<Bus
 
         await using var first = await bus.Consume(s_orders, BusFixture.Fast).Handle<OrderPlaced>(Count).StartAsync();
         await using var second = await bus.Consume(s_orders, BusFixture.Fast).Handle<OrderPlaced>(Count).StartAsync();
-        var paused = bus.Keys.Paused(KeySchema.KeyName(s_orders));
+        var paused = bus.Keys.Paused(KeySchema.KeyName(s_orders), s_orders.Kind);
 
         await bus.Redis!.HashSetAsync(paused, "default", 1);
 
@@ -93,7 +93,7 @@ public sealed class ConsumerControlTests(BusFixture fixture) : IClassFixture<Bus
             .Handle<OrderPlaced>((_, _) => { Interlocked.Increment(ref handled); return ValueTask.CompletedTask; })
             .StartAsync();
 
-        await bus.Redis!.HashSetAsync(bus.Keys.Paused(KeySchema.KeyName(s_orders)), "someone-else", 1);
+        await bus.Redis!.HashSetAsync(bus.Keys.Paused(KeySchema.KeyName(s_orders), s_orders.Kind), "someone-else", 1);
         await WaitCyclesAsync(consumer, 2);
         await bus.PublishAsync(s_orders, new OrderPlaced("o", 1));
 

@@ -54,6 +54,28 @@ public sealed class ControlInspectionTests(BusFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task PauseAsync_StreamGroup_QueueOfTheSameNameKeepsConsuming()
+    {
+        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
+        var queue = Destination.Queue("orders");
+        var done = 0;
+        await using var streamConsumer = await bus.Consume(s_orders, BusFixture.Fast).Handle<OrderPlaced>((_, _) => ValueTask.CompletedTask).StartAsync();
+        await using var queueConsumer = await bus.Consume(queue, BusFixture.Fast)
+            .Handle<Job>((_, _) => { Interlocked.Increment(ref done); return ValueTask.CompletedTask; })
+            .StartAsync();
+        var inspector = bus.CreateInspector();
+
+        await inspector.PauseAsync(s_orders);
+        await Wait.UntilAsync(() => streamConsumer.State == ConsumerState.Paused, because: "the stream's default group is paused");
+        await bus.PublishBatchAsync(queue, Enumerable.Range(0, 3).Select(i => new Job(i)));
+
+        await Wait.UntilAsync(() => Volatile.Read(ref done) == 3, because: "a pause belongs to one kind, not to every destination of the name");
+        queueConsumer.State.Should().Be(ConsumerState.Running);
+        (await inspector.IsPausedAsync(queue)).Should().BeFalse();
+        (await inspector.IsPausedAsync(s_orders)).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task PauseAsync_QueueDefaultGroup_WorkWaitsUntilResumed()
     {
         await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());

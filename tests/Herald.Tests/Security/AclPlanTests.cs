@@ -102,7 +102,7 @@ public sealed class AclPlanTests(BusFixture fixture) : IClassFixture<BusFixture>
 
         plan.Commands.Should().Contain(["xadd", "blmove", "evalsha", "psubscribe", "hello", "client|setname"])
             .And.NotContain(["flushall", "flushdb", "config", "keys", "debug", "scan", "xreadgroup", "publish", "client|setinfo"]);
-        plan.KeyPatterns.Should().Contain(["app:{payments}:stream", "app:{payments#[0-9]*}:stream", @"app:{in\*voices}:queue", @"app:{in\*voices}:processing:*", "app:{shop:*}:dlq", @"app:{shop:\*}:paused", "app:destinations"])
+        plan.KeyPatterns.Should().Contain(["app:{payments}:stream", "app:{payments#[0-9]*}:stream", @"app:{in\*voices}:queue", @"app:{in\*voices}:processing:*", "app:{shop:*}:dlq", @"app:{shop:\*}:paused:pattern", "app:destinations"])
             .And.NotContain("app:{payments}:dlq", "a publisher does not touch dead letters");
         plan.ChannelPatterns.Should().Equal("shop:*");
         plan.PasswordRule.Should().Be("#30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4", "the password is carried as its SHA-256");
