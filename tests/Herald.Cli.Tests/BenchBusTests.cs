@@ -26,6 +26,9 @@ public sealed class BenchBusTests(RedisFixture redis) : IClassFixture<RedisFixtu
         var latency = root.GetProperty("latency");
         latency.GetProperty("messages").GetInt64().Should().BePositive();
         latency.GetProperty("p99Milliseconds").GetDouble().Should().BeGreaterThanOrEqualTo(latency.GetProperty("p50Milliseconds").GetDouble());
+        var bands = latency.GetProperty("histogram").EnumerateArray().ToList();
+        bands.Sum(b => b.GetProperty("messages").GetInt64()).Should().Be(latency.GetProperty("messages").GetInt64(), "every paced message falls in one band");
+        bands[^1].GetProperty("belowMilliseconds").ValueKind.Should().Be(JsonValueKind.Null, "the last band is open-ended");
         root.GetProperty("targets").GetArrayLength().Should().Be(3);
 
         if (root.GetProperty("redisBenchmark").GetProperty("available").GetBoolean())

@@ -65,4 +65,16 @@ public sealed class LatencyHistogramTests
         histogram.Count.Should().Be(2);
         histogram.ValueAtPercentile(100).Should().Be(long.MaxValue);
     }
+
+    [Fact]
+    public void Distribution_ValuesEitherSideOfTheBounds_EachCountedInItsBand()
+    {
+        var histogram = new LatencyHistogram();
+        foreach (var nanoseconds in new long[] { 50, 99_000, 101_000, 250_000, 990_000, 5_000_000, 90_000_000 })
+        {
+            histogram.Record(nanoseconds);
+        }
+
+        histogram.Distribution([100_000, 1_000_000, 10_000_000]).Should().Equal(2, 3, 1, 1);
+    }
 }

@@ -122,7 +122,10 @@ internal sealed class BusBench
 
             throughput = throughput with { Ratio = ceiling is { PipelinedOpsPerSecond: > 0 } ? Math.Round(throughput.MessagesPerSecond / ceiling.PipelinedOpsPerSecond, 3) : null };
             var latency = new BusLatency(PacedRate, result.LatencyCount, result.P50Milliseconds, result.P99Milliseconds, result.MaxMilliseconds,
-                ceiling?.SingleClientP50Milliseconds, ceiling?.SingleClientP99Milliseconds);
+                ceiling?.SingleClientP50Milliseconds, ceiling?.SingleClientP99Milliseconds)
+            {
+                Histogram = result.Histogram,
+            };
             return new BusBenchReport(
                 _transport,
                 await RespBench.DescribeEnvironmentAsync(_redis, _options, cancellationToken),

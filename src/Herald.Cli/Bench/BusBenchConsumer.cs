@@ -96,7 +96,10 @@ internal static class BusBenchConsumer
             static double Ms(double nanoseconds) => Math.Round(nanoseconds / 1e6, 3);
             result = latency.Count == 0
                 ? new BusConsumerResult(Interlocked.Read(ref handled), 0, 0, 0, 0)
-                : new BusConsumerResult(Interlocked.Read(ref handled), latency.Count, Ms(latency.ValueAtPercentile(50)), Ms(latency.ValueAtPercentile(99)), Ms(latency.Max));
+                : new BusConsumerResult(Interlocked.Read(ref handled), latency.Count, Ms(latency.ValueAtPercentile(50)), Ms(latency.ValueAtPercentile(99)), Ms(latency.Max))
+                {
+                    Histogram = LatencyBand.Of(latency),
+                };
         }
 
         allocations?.Report(Console.Error, "consumer");

@@ -67,10 +67,32 @@ internal sealed record BusThroughput(
 }
 
 /// <summary>The paced phase: end-to-end latency from envelope time to the consumer's handler.</summary>
-internal sealed record BusLatency(double RatePerSecond, long Messages, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds, double? RedisBenchmarkP50Milliseconds, double? RedisBenchmarkP99Milliseconds);
+internal sealed record BusLatency(double RatePerSecond, long Messages, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds, double? RedisBenchmarkP50Milliseconds, double? RedisBenchmarkP99Milliseconds)
+{
+    /// <summary>How the paced phase's latencies spread: messages per band, ascending.</summary>
+    public IReadOnlyList<LatencyBand> Histogram { get; init; } = [];
+}
+
+/// <summary>One band of a latency histogram: messages at or above the previous band's bound and below <paramref name="BelowMilliseconds"/> (null: above every bound).</summary>
+internal sealed record LatencyBand(double? BelowMilliseconds, long Messages)
+{
+    /// <summary>The bands <c>herald bench</c> reports, in milliseconds: fine below 1 ms, where the targets are.</summary>
+    public static IReadOnlyList<double> Bounds { get; } = [0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10];
+
+    /// <summary>The bands of <paramref name="histogram"/>.</summary>
+    public static IReadOnlyList<LatencyBand> Of(LatencyHistogram histogram)
+    {
+        var counts = histogram.Distribution([.. Bounds.Select(static ms => (long)(ms * 1_000_000))]);
+        return [.. counts.Select((count, i) => new LatencyBand(i < Bounds.Count ? Bounds[i] : null, count))];
+    }
+}
 
 /// <summary>redis-benchmark on the command the transport writes with: <c>-c 50 -P 16</c> for the ceiling, <c>-c 1</c> for latency.</summary>
 internal sealed record BusCeiling(string Command, double PipelinedOpsPerSecond, double SingleClientP50Milliseconds, double SingleClientP99Milliseconds);
 
 /// <summary>What the consumer process reports back through Redis when told to stop.</summary>
-internal sealed record BusConsumerResult(long Handled, long LatencyCount, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds);
+internal sealed record BusConsumerResult(long Handled, long LatencyCount, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds)
+{
+    /// <summary>The latency histogram of the paced phase.</summary>
+    public IReadOnlyList<LatencyBand> Histogram { get; init; } = [];
+}

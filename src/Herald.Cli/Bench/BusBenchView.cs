@@ -33,6 +33,31 @@ internal static class BusBenchView
         }
 
         console.Write(table);
+        WriteHistogram(console, report.Latency);
         console.Write(RespBenchView.TargetTable(report.Targets));
+    }
+
+    // Where the paced phase's latencies fall: a percentile hides whether a tail is a few outliers or a hump.
+    private static void WriteHistogram(IAnsiConsole console, BusLatency latency)
+    {
+        if (latency.Messages == 0 || latency.Histogram.Count == 0)
+        {
+            return;
+        }
+
+        var chart = new BarChart()
+            .Label(string.Create(CultureInfo.InvariantCulture, $"Latency at {latency.RatePerSecond:0} msg/s: messages per band ({latency.Messages:N0} in all)"))
+            .Width(Math.Min(100, console.Profile.Width));
+        var below = 0.0;
+        foreach (var band in latency.Histogram)
+        {
+            var label = band.BelowMilliseconds is { } bound
+                ? string.Create(CultureInfo.InvariantCulture, $"{below:0.###}–{bound:0.###} ms")
+                : string.Create(CultureInfo.InvariantCulture, $"≥ {below:0.###} ms");
+            chart.AddItem(label, band.Messages, band.BelowMilliseconds is null or > 1 ? Color.Red : Color.Green);
+            below = band.BelowMilliseconds ?? below;
+        }
+
+        console.Write(chart);
     }
 }

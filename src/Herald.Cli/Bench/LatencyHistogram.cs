@@ -71,6 +71,36 @@ internal sealed class LatencyHistogram
         return Max;
     }
 
+    /// <summary>
+    /// How many values fell in each band of a distribution: band <c>i</c> holds values below
+    /// <paramref name="upperBounds"/>[i] (in nanoseconds, ascending) and at or above the bound before it; one more
+    /// band at the end holds everything above the last bound. A bucket counts whole in the band of its lowest
+    /// value, so a band's edge is exact to within the bucket width (0.8 %).
+    /// </summary>
+    public long[] Distribution(IReadOnlyList<long> upperBounds)
+    {
+        ArgumentNullException.ThrowIfNull(upperBounds);
+        var bands = new long[upperBounds.Count + 1];
+        var band = 0;
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            if (_counts[i] == 0)
+            {
+                continue;
+            }
+
+            var (low, _) = BucketOf(i);
+            while (band < upperBounds.Count && low >= upperBounds[band])
+            {
+                band++;
+            }
+
+            bands[band] += _counts[i];
+        }
+
+        return bands;
+    }
+
     internal static int IndexOf(long value)
     {
         if (value < LinearLimit)
