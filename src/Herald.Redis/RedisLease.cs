@@ -41,7 +41,72 @@ public sealed class RedisLease : IRedisExecutor, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="first"/> and <paramref name="then"/> together, before either reply is awaited, so
+    /// the server runs <paramref name="then"/> as soon as it has answered <paramref name="first"/> (a blocking
+    /// one too: when it unblocks or times out), without a round trip between them. The deadline of
+    /// <paramref name="then"/> starts after that of <paramref name="first"/>. Returns both replies; when either
+    /// fails, its failure is thrown (the first's when both fail) once both have completed.
+    /// </summary>
+    public async ValueTask<(T1 First, T2 Then)> ExecutePairAsync<T1, T2>(RedisCommand first, RespReplyParser<T1> firstParser,
+        RedisCommand then, RespReplyParser<T2> thenParser, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(firstParser);
+        ArgumentNullException.ThrowIfNull(thenParser);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var firstPending = Send(connection, first, _node.Rent(first, firstParser, cancellationToken));
+        var thenPending = Send(connection, then, _node.RentBehind(first, then, thenParser, cancellationToken));
+
+        // The second reply comes after the first, so awaiting it first resumes once (on the thread pool) for both
+        // replies, not once for each.
+        Exception? failure = null;
+        T1 firstReply = default!;
+        T2 thenReply = default!;
+        try
+        {
+            thenReply = await thenPending.AsValueTask().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            failure = exception;
+            await DestroyIfUnansweredAsync(connection, exception).ConfigureAwait(false);
+        }
+
+        try
+        {
+            firstReply = await firstPending.AsValueTask().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            failure = exception;
+            await DestroyIfUnansweredAsync(connection, exception).ConfigureAwait(false);
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return (firstReply, thenReply);
+    }
+
     private async ValueTask<T> ExecuteCoreAsync<T>(RedisCommand command, RespReplyParser<T> parser, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var pending = Send(connection, command, _node.Rent(command, parser, cancellationToken));
+        try
+        {
+            return await pending.AsValueTask().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await DestroyIfUnansweredAsync(connection, exception).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async ValueTask<RedisConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var connection = _connection;
         if (connection is null || connection.IsFaulted)
@@ -55,24 +120,31 @@ public sealed class RedisLease : IRedisExecutor, IAsyncDisposable
             _connection = connection;
         }
 
-        var pending = _node.Rent(command, parser, cancellationToken);
+        return connection;
+    }
+
+    private static PendingCommand<T> Send<T>(RedisConnection connection, in RedisCommand command, PendingCommand<T> pending)
+    {
         if (!connection.TryEnqueue(command, pending))
         {
             pending.TryFail(new RedisConnectionException(RedisConnectionFailure.ConnectionLost, false, $"{command.Name} was never sent: the leased connection is closed."));
             pending.ReleaseTransport();
         }
 
-        try
+        return pending;
+    }
+
+    // The reply may still come after a cancellation or a timeout; nobody else may read it. Destroy, and start
+    // fresh next time.
+    private async ValueTask DestroyIfUnansweredAsync(RedisConnection connection, Exception exception)
+    {
+        if (exception is not (OperationCanceledException or RedisTimeoutException) || !ReferenceEquals(_connection, connection))
         {
-            return await pending.AsValueTask().ConfigureAwait(false);
+            return;
         }
-        catch (Exception exception) when (exception is OperationCanceledException or RedisTimeoutException)
-        {
-            // The reply may still come; nobody else may read it. Destroy, and start fresh next time.
-            _connection = null;
-            DestroyedConnections++;
-            await _node.ReleaseDedicatedAsync(connection, destroy: true).ConfigureAwait(false);
-            throw;
-        }
+
+        _connection = null;
+        DestroyedConnections++;
+        await _node.ReleaseDedicatedAsync(connection, destroy: true).ConfigureAwait(false);
     }
 }

@@ -89,7 +89,11 @@ public static class RedisListCommands
     private static RedisCommand Move(string source, string destination, ListSide from, ListSide to) =>
         new RedisCommand("LMOVE", new RedisArg[] { source, destination, Side(from), Side(to) }).WithKey(0);
 
-    private static RedisCommand BlockingMove(string source, string destination, ListSide from, ListSide to, TimeSpan timeout) =>
+    /// <summary>
+    /// The <c>BLMOVE</c> command, to send on a lease together with the command that should follow it
+    /// (<see cref="RedisLease.ExecutePairAsync"/>). Its reply parses with <see cref="RespParsers.Memory"/>.
+    /// </summary>
+    public static RedisCommand BlockingMove(string source, string destination, ListSide from, ListSide to, TimeSpan timeout) =>
         RedisReplies.Blocking(
             new RedisCommand("BLMOVE", new RedisArg[] { source, destination, Side(from), Side(to), RedisReplies.ToSeconds(timeout, nameof(timeout)) }).WithKey(0),
             timeout);

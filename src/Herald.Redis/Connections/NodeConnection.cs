@@ -88,13 +88,20 @@ internal sealed class NodeConnection : IAsyncDisposable
     public PendingCommand<T> Rent<T>(in RedisCommand command, RespReplyParser<T> parser, CancellationToken cancellationToken)
     {
         var start = _time.GetTimestamp();
-        var timeout = command.Timeout ?? _options.CommandTimeout;
-        if (command.IsBlocking && timeout != Timeout.InfiniteTimeSpan)
-        {
-            timeout += _options.BlockingTimeoutMargin;
-        }
-
+        var timeout = Budget(command);
         var deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : start + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        return PendingCommand<T>.Rent(command.Name, parser, start, deadline, cancellationToken);
+    }
+
+    /// <summary>Rents for <paramref name="command"/> sent right behind <paramref name="ahead"/>: its time starts when that of <paramref name="ahead"/> ends.</summary>
+    public PendingCommand<T> RentBehind<T>(in RedisCommand ahead, in RedisCommand command, RespReplyParser<T> parser, CancellationToken cancellationToken)
+    {
+        var start = _time.GetTimestamp();
+        var first = Budget(ahead);
+        var own = Budget(command);
+        var deadline = first == Timeout.InfiniteTimeSpan || own == Timeout.InfiniteTimeSpan
+            ? long.MaxValue
+            : start + (long)((first + own).TotalSeconds * _time.TimestampFrequency);
         return PendingCommand<T>.Rent(command.Name, parser, start, deadline, cancellationToken);
     }
 
@@ -127,6 +134,12 @@ internal sealed class NodeConnection : IAsyncDisposable
         }
 
         await connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private TimeSpan Budget(in RedisCommand command)
+    {
+        var timeout = command.Timeout ?? _options.CommandTimeout;
+        return command.IsBlocking && timeout != Timeout.InfiniteTimeSpan ? timeout + _options.BlockingTimeoutMargin : timeout;
     }
 
     /// <summary>Opens a connection to the current endpoint (resolving it first).</summary>

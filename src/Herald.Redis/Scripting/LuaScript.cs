@@ -57,6 +57,17 @@ public static class RedisScriptingExtensions
         }
     }
 
+    /// <summary>
+    /// The <c>EVALSHA</c> command of <paramref name="script"/>, to send together with another on a lease
+    /// (<see cref="RedisLease.ExecutePairAsync"/>). Nothing retries it on <c>NOSCRIPT</c>: the caller falls back to
+    /// <see cref="EvaluateAsync{T}"/>.
+    /// </summary>
+    public static RedisCommand EvaluateShaCommand(LuaScript script, IReadOnlyList<RedisArg> keys, IReadOnlyList<RedisArg> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return Build("EVALSHA", script.Sha1, keys, arguments);
+    }
+
     /// <summary>Runs a script and returns its raw reply.</summary>
     public static ValueTask<RespValue> EvaluateAsync(this IRedisExecutor redis, LuaScript script, IReadOnlyList<RedisArg> keys,
         IReadOnlyList<RedisArg> arguments, CancellationToken cancellationToken = default) =>

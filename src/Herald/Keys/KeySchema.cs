@@ -102,6 +102,16 @@ public sealed class KeySchema
         return Key(Tag(name), $"processing:{consumer}");
     }
 
+    /// <summary>
+    /// A consumer's landing list: where its blocking wait puts an item, for the take script queued right behind
+    /// the wait to move it into the processing list and count its deliveries, in the same round trip.
+    /// </summary>
+    public string Landing(string name, string consumer)
+    {
+        ValidateName(consumer);
+        return Key(Tag(name), $"landing:{consumer}");
+    }
+
     /// <summary>Sorted set of a queue's consumers scored by their last heartbeat (ms).</summary>
     public string QueueConsumers(string name) => Key(Tag(name), "consumers");
 

@@ -14,7 +14,7 @@ namespace Herald.Security;
 /// <remarks>
 /// Keys are allowed part by part, as <see cref="KeySchema"/> builds them: a publisher gets only the stream
 /// (every partition) or the queue lists and delayed sets it writes; a consumer gets the destination's dead
-/// letters, retries, processing lists, consumer heartbeats, pause flags and dedup markers as well. The
+/// letters, retries, processing and landing lists, consumer heartbeats, pause flags and dedup markers as well. The
 /// registry hash (<see cref="KeySchema.Destinations"/>) is writable, because every bus registers the
 /// destinations it touches there. Lua scripts run under the same rules, so they add no reach.
 /// </remarks>
@@ -230,7 +230,7 @@ public sealed class AclPlan
                     keyPatterns.AddRange(
                     [
                         keys.Queue(name), EveryPriority(keys.Queue(name, 1)), keys.Delayed(name), EveryPriority(keys.Delayed(name, 1)),
-                        keys.Processing(name, "*"), keys.QueueConsumers(name), keys.Deliveries(name), keys.DeadLetters(name),
+                        keys.Processing(name, "*"), keys.Landing(name, "*"), keys.QueueConsumers(name), keys.Deliveries(name), keys.DeadLetters(name),
                         keys.Paused(name, DestinationKind.Queue), keys.Dedup(name, "*", "*"),
                     ]);
                     commands.UnionWith(Scripts);

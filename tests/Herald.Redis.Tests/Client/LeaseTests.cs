@@ -1,3 +1,4 @@
+using Herald.Redis.Commands;
 using Herald.TestKit;
 
 namespace Herald.Redis.Tests.Client;
@@ -46,6 +47,34 @@ public sealed class LeaseTests(RedisFixture redis) : IClassFixture<RedisFixture>
         (await client.ExecuteAsync(new RedisCommand("LLEN", list).WithKey(), RespParsers.Int64)).Should().Be(1);
         (await lease.ExecuteAsync(Blpop(list), RespParsers.Value)).Items.Select(static v => v.AsString()).Should().Equal(list, "kept");
         (await lease.ExecuteAsync(new RedisCommand("ECHO", "lease-works"), RespParsers.String)).Should().Be("lease-works");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ExecutePairAsync_BlmoveThenLlen_SecondRunsRightAfterTheWaitEnds()
+    {
+        var source = redis.NewPrefix() + "{q}source";
+        var destination = source.Replace("source", "destination", StringComparison.Ordinal);
+        await using var client = await ClientOptions.ConnectAsync(redis.Url);
+        await using var lease = await client.LeaseAsync();
+        var length = new RedisCommand("LLEN", destination).WithKey();
+
+        var pair = lease.ExecutePairAsync(RedisListCommands.BlockingMove(source, destination, ListSide.Right, ListSide.Left, s_block), RespParsers.Memory,
+            length, RespParsers.Int64).AsTask();
+        await WaitUntilBlockedAsync(client, 1);
+        pair.IsCompleted.Should().BeFalse("LLEN waits behind the blocked BLMOVE");
+        await client.ExecuteAsync(new RedisCommand("RPUSH", source, "work").WithKey(), RespParsers.Int64);
+
+        var (moved, landed) = await pair;
+        moved.Should().NotBeNull();
+        System.Text.Encoding.UTF8.GetString(moved!.Value.Span).Should().Be("work");
+        landed.Should().Be(1, "the second command ran after the first had moved the item");
+
+        // A wait that times out still runs the second command, within its own deadline after the wait.
+        var (none, after) = await lease.ExecutePairAsync(RedisListCommands.BlockingMove(source, destination, ListSide.Right, ListSide.Left, TimeSpan.FromMilliseconds(100)),
+            RespParsers.Memory, length, RespParsers.Int64);
+        none.Should().BeNull();
+        after.Should().Be(1);
+        lease.DestroyedConnections.Should().Be(0);
     }
 
     [Fact(Timeout = 60_000)]

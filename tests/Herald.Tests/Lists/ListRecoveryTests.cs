@@ -144,7 +144,7 @@ public sealed class ListRecoveryTests(BusFixture fixture) : IClassFixture<BusFix
         await redis.ListLeftPushAsync(processing, QueueItems.Job(1));
 
         // The scan saw a heartbeat older than now - 10 s; the consumer has beaten since.
-        var returned = await redis.EvaluateAsync(ScriptCatalog.QueueReapConsumer, [consumers, processing, bus.Keys.Deliveries("jobs"), bus.Keys.Queue("jobs")],
+        var returned = await redis.EvaluateAsync(ScriptCatalog.QueueReapConsumer, [consumers, processing, bus.Keys.Deliveries("jobs"), bus.Keys.Queue("jobs"), bus.Keys.Landing("jobs", "back")],
             ["back", now - 10_000, 1], RespParsers.Int64);
 
         returned.Should().Be(-1);
@@ -225,14 +225,8 @@ public sealed class ListRecoveryTests(BusFixture fixture) : IClassFixture<BusFix
     public async Task Receive_BlockingTakeCancelledAfterRedisMovedAnItem_ItemDeliveredAgain()
     {
         await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
-        var transport = bus.TransportFor(s_jobs);
-        await using var receiver = await transport.CreateReceiverAsync(s_jobs, "default", "c1", new ReceiverOptions { BlockTime = TimeSpan.FromSeconds(10) }, CancellationToken.None);
         var into = new List<Delivery>();
-        using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
-        {
-            var blocked = async () => await receiver.ReceiveAsync(into, 10, cancel.Token);
-            await blocked.Should().ThrowAsync<OperationCanceledException>();
-        }
+        await using var receiver = await ReceiverWithCancelledWaitAsync(bus, into);
 
         // As if BLMOVE had moved the item just as the call was given up: Redis holds it, the receiver never saw it.
         var processing = bus.Keys.Processing("jobs", "c1");
@@ -242,6 +236,50 @@ public sealed class ListRecoveryTests(BusFixture fixture) : IClassFixture<BusFix
         into.Single().Envelope.Id.Should().Be("job-5");
         await receiver.AcknowledgeAsync(into, CancellationToken.None);
         (await bus.Redis!.ListLengthAsync(processing)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Receive_ItemLeftInTheLandingList_DeliveredOnceByTheConsumersNextTake()
+    {
+        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix());
+        var into = new List<Delivery>();
+        await using var receiver = await ReceiverWithCancelledWaitAsync(bus, into);
+
+        // As if BLMOVE had landed the item as the call was given up, before its take script could run.
+        var landing = bus.Keys.Landing("jobs", "c1");
+        var processing = bus.Keys.Processing("jobs", "c1");
+        await bus.Redis!.ListLeftPushAsync(landing, QueueItems.Job(6));
+        await bus.Redis!.ListLeftPushAsync(bus.Keys.Queue("jobs"), QueueItems.Job(7));
+
+        (await receiver.ReceiveAsync(into, 10, CancellationToken.None)).Should().Be(2);
+        into.Select(static d => d.Envelope.Id).Should().Equal("job-6", "job-7");
+        into.Should().OnlyContain(static d => d.DeliveryCount == 1);
+        (await bus.Redis!.ListLengthAsync(landing)).Should().Be(0);
+        (await bus.Redis!.ListLengthAsync(processing)).Should().Be(2);
+        await receiver.AcknowledgeAsync(into, CancellationToken.None);
+        (await bus.Redis!.ListLengthAsync(processing)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Reaper_DeadConsumerWithAnItemInItsLandingList_ReturnedAndHandledOnceElsewhere()
+    {
+        await using var bus = await fixture.CreateBusAsync(fixture.NewPrefix(), ReapQuickly);
+        var redis = bus.Redis!;
+        var landing = bus.Keys.Landing("jobs", "ghost");
+        await redis.SortedSetAddAsync(bus.Keys.QueueConsumers("jobs"), "ghost", TimeProvider.System.GetUtcNow().AddHours(-1).ToUnixTimeMilliseconds());
+        await redis.ListLeftPushAsync(landing, QueueItems.Job(8));
+
+        var handled = new ConcurrentQueue<int>();
+        await using var consumer = await bus.Consume(s_jobs, BusFixture.Fast)
+            .Handle<Job>((c, _) => { handled.Enqueue(c.Message.Number); return ValueTask.CompletedTask; })
+            .StartAsync();
+
+        await Wait.UntilAsync(() => consumer.Statistics.Processed == 1, because: "the reaper returns the dead consumer's landed item");
+        await Wait.UntilAsync(async () => await redis.ListLengthAsync(bus.Keys.Processing("jobs", consumer.Name)) == 0, because: "the item is acknowledged");
+        handled.Should().Equal(8);
+        (await redis.ListLengthAsync(landing)).Should().Be(0);
+        (await redis.ListLengthAsync(bus.Keys.Queue("jobs"))).Should().Be(0, "nothing is left to deliver twice");
+        (await redis.SortedSetScoreAsync(bus.Keys.QueueConsumers("jobs"), "ghost")).Should().BeNull();
     }
 
     [Fact]
@@ -259,5 +297,15 @@ public sealed class ListRecoveryTests(BusFixture fixture) : IClassFixture<BusFix
         await Wait.UntilAsync(() => attempts.Count == 1);
         attempts.Should().Equal(2);
         await Wait.UntilAsync(async () => await bus.Redis!.ListLengthAsync(processing) == 0);
+    }
+
+    // A receiver "c1" whose blocking take was given up, so its lease connection was destroyed.
+    private static async Task<ITransportReceiver> ReceiverWithCancelledWaitAsync(HeraldClient bus, List<Delivery> into)
+    {
+        var receiver = await bus.TransportFor(s_jobs).CreateReceiverAsync(s_jobs, "default", "c1", new ReceiverOptions { BlockTime = TimeSpan.FromSeconds(10) }, CancellationToken.None);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var blocked = async () => await receiver.ReceiveAsync(into, 10, cancel.Token);
+        await blocked.Should().ThrowAsync<OperationCanceledException>();
+        return receiver;
     }
 }

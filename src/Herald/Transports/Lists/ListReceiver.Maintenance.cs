@@ -85,7 +85,8 @@ internal sealed partial class ListReceiver
 
     // Returns the items moved back to the queue, or -1 when the consumer's heartbeat is newer than the cut-off.
     private ValueTask<long> ReapAsync(string consumer, long cutoff, bool countAsDelivery, CancellationToken cancellationToken) =>
-        _redis.EvaluateAsync(ScriptCatalog.QueueReapConsumer, [_consumers, _keys.Processing(_destination.Name, consumer), _deliveries, _queues[0]],
+        _redis.EvaluateAsync(ScriptCatalog.QueueReapConsumer, [_consumers, _keys.Processing(_destination.Name, consumer), _deliveries, _queues[0],
+            _keys.Landing(_destination.Name, consumer)],
             [consumer, cutoff, countAsDelivery ? 1 : 0], RespParsers.Int64, cancellationToken);
 
     private static bool IsConsumerName(string name)

@@ -11,15 +11,40 @@ namespace Herald.Transports.Lists;
 /// <summary>Taking items: the take script, the delivery count, and orphans whose take reply was lost.</summary>
 internal sealed partial class ListReceiver
 {
-    // Moves up to max items into the processing list and reports them together with `moved` (items
-    // already there); every one becomes held. Nothing is added to `into` unless the script ran.
+    // Moves up to max items into the processing list (the landing list's first) and reports them together with
+    // `moved` (items already there); every one becomes held. Nothing is added to `into` unless the script ran.
     private async ValueTask<int> TakeAsync(List<Delivery> into, int max, IReadOnlyList<ReadOnlyMemory<byte>> moved, CancellationToken cancellationToken)
     {
-        if (max <= 0 && moved.Count == 0)
+        var reply = await _redis.EvaluateAsync(ScriptCatalog.QueueTakeNext, _takeKeys, TakeArguments(max, moved), cancellationToken).ConfigureAwait(false);
+        return await AcceptAsync(into, reply).ConfigureAwait(false);
+    }
+
+    // The blocking BLMOVE lands an item in the landing list, and the take script, sent with it on the lease, moves
+    // it into the processing list as soon as the wait ends: one round trip from arrival to delivery. Should the
+    // reply be lost, the item waits in the landing list for the next take (or the reaper).
+    private async ValueTask WaitAndTakeAsync(List<Delivery> into, int max, CancellationToken cancellationToken)
+    {
+        _lease ??= await _redis.LeaseAsync(cancellationToken).ConfigureAwait(false);
+        RespValue reply;
+        try
         {
-            return 0;
+            (_, reply) = await _lease.ExecutePairAsync(
+                RedisListCommands.BlockingMove(_queues[0], _landing, ListSide.Right, ListSide.Left, _options.BlockTime), RespParsers.Memory,
+                RedisScriptingExtensions.EvaluateShaCommand(ScriptCatalog.QueueTakeNext, _takeKeys, TakeArguments(max, [])), RespParsers.Value,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException error) when (error.Kind == RedisErrorKind.NoScript)
+        {
+            // A restarted or flushed server: this take loads the script, and takes what landed.
+            await TakeAsync(into, max, [], cancellationToken).ConfigureAwait(false);
+            return;
         }
 
+        await AcceptAsync(into, reply).ConfigureAwait(false);
+    }
+
+    private static RedisArg[] TakeArguments(int max, IReadOnlyList<ReadOnlyMemory<byte>> moved)
+    {
         var args = new RedisArg[1 + moved.Count];
         args[0] = Math.Max(max, 0);
         for (var i = 0; i < moved.Count; i++)
@@ -27,7 +52,11 @@ internal sealed partial class ListReceiver
             args[1 + i] = moved[i];
         }
 
-        var reply = await _redis.EvaluateAsync(ScriptCatalog.QueueTakeNext, _takeKeys, args, cancellationToken).ConfigureAwait(false);
+        return args;
+    }
+
+    private async ValueTask<int> AcceptAsync(List<Delivery> into, RespValue reply)
+    {
         List<Delivery>? exhausted = null;
         for (var i = 0; i + 3 < reply.Count; i += 4)
         {

@@ -11,8 +11,9 @@ namespace Herald.Transports.Lists;
 
 /// <summary>
 /// One consumer of a queue. It moves items into its own processing list (a script over every priority
-/// level, then a bounded <c>BLMOVE</c> on level 0 on a leased connection when all are empty) and removes
-/// each item from that list when the message is finished. Its heartbeat tells the other consumers it
+/// level, then, when all are empty, a bounded <c>BLMOVE</c> on level 0 into its landing list on a leased
+/// connection, with the same script sent right behind it) and removes each item from that list when the
+/// message is finished. Its heartbeat tells the other consumers it
 /// is alive; when it stops, what it still holds goes back to the queue.
 /// </summary>
 internal sealed partial class ListReceiver : ITransportReceiver
@@ -32,6 +33,7 @@ internal sealed partial class ListReceiver : ITransportReceiver
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _processing;
+    private readonly string _landing;
     private readonly string _consumers;
     private readonly string _deliveries;
     private readonly string _deadLetters;
@@ -59,6 +61,7 @@ internal sealed partial class ListReceiver : ITransportReceiver
         var name = destination.Name;
         _keys = keys;
         _processing = keys.Processing(name, consumer);
+        _landing = keys.Landing(name, consumer);
         _consumers = keys.QueueConsumers(name);
         _deliveries = keys.Deliveries(name);
         _deadLetters = keys.DeadLetters(name);
@@ -70,7 +73,7 @@ internal sealed partial class ListReceiver : ITransportReceiver
             _delayed[level] = keys.Delayed(name, level);
         }
 
-        _takeKeys = [_processing, _deliveries, .. _queues.Select(static q => (RedisArg)q)];
+        _takeKeys = [_processing, _deliveries, _landing, .. _queues.Select(static q => (RedisArg)q)];
         _acknowledgeKeys = [_processing, _deliveries];
         _newId = () => MessageId.New(_time);
         _lastHeartbeat = time.GetTimestamp();
@@ -120,13 +123,8 @@ internal sealed partial class ListReceiver : ITransportReceiver
             if (await TakeAsync(into, max, [], cancellationToken).ConfigureAwait(false) == 0)
             {
                 // Nothing anywhere: wait on level 0. A message arriving on a lower level meanwhile is taken
-                // by the next call, at most one block time later.
-                _lease ??= await _redis.LeaseAsync(cancellationToken).ConfigureAwait(false);
-                var moved = await _lease.ListBlockingMoveBytesAsync(_queues[0], _processing, ListSide.Right, ListSide.Left, _options.BlockTime, cancellationToken).ConfigureAwait(false);
-                if (moved is { } item)
-                {
-                    await TakeAsync(into, max - 1, [item], cancellationToken).ConfigureAwait(false);
-                }
+                // by the take that follows the wait, at most one block time later.
+                await WaitAndTakeAsync(into, max, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
