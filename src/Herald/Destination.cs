@@ -64,6 +64,29 @@ public readonly record struct Destination(DestinationKind Kind, string Name)
         };
     }
 
+    /// <summary>
+    /// Parses text as <see cref="Parse"/> does, returning false instead of throwing when it is not a destination:
+    /// for text read back from Redis, where anything may have written it.
+    /// </summary>
+    public static bool TryParse(string? text, out Destination destination)
+    {
+        destination = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        try
+        {
+            destination = Parse(text);
+            return true;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{KindName(Kind)}:{Name}";
 

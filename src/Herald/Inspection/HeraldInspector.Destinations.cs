@@ -91,7 +91,7 @@ public sealed partial class HeraldInspector
         var registry = new Dictionary<Destination, int>(fields.Count);
         foreach (var (field, value) in fields)
         {
-            if (TryParseDestination(field, out var destination))
+            if (Destination.TryParse(field, out var destination))
             {
                 registry[destination] = ParseLayout(value);
             }
@@ -116,20 +116,6 @@ public sealed partial class HeraldInspector
 
     private static int ParseLayout(string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var layout) && layout >= 1 ? layout : 1;
-
-    private static bool TryParseDestination(string text, out Destination destination)
-    {
-        destination = default;
-        try
-        {
-            destination = Destination.Parse(text);
-            return true;
-        }
-        catch (Exception exception) when (exception is FormatException or ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
 

@@ -140,7 +140,7 @@ public sealed partial class HeraldInspector
     {
         if (element.ValueKind != JsonValueKind.Object
             || Text(element, WorkerFields.ConsumerDestination) is not { } name
-            || !DestinationText.TryParse(name, out var destination))
+            || !Destination.TryParse(name, out var destination))
         {
             return null;
         }

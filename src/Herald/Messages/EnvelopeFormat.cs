@@ -411,7 +411,7 @@ public static class EnvelopeFormat
                 ContentEncoding = encoding,
                 KeyId = keyId,
                 TraceParent = trace,
-            TraceState = traceState,
+                TraceState = traceState,
                 PartitionKey = partitionKey,
                 Attempt = attempt,
                 Headers = headers ?? MessageEnvelope.NoHeaders,

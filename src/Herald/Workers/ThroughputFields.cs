@@ -30,7 +30,7 @@ internal static class ThroughputFields
             return false;
         }
 
-        if (!DestinationText.TryParse(field[(colon + 1)..], out destination))
+        if (!Destination.TryParse(field[(colon + 1)..], out destination))
         {
             return false;
         }
