@@ -41,4 +41,19 @@ internal static class CliGlobalOptions
         !string.IsNullOrWhiteSpace(option) ? option
         : Environment.GetEnvironmentVariable(PrefixVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
         : Keys.KeySchema.DefaultPrefix;
+
+    /// <summary>The key schema of the resolved prefix (<see cref="ResolvePrefix"/>); a prefix no key may carry is a usage error, found before connecting.</summary>
+    /// <exception cref="CliUsageException">The prefix holds reserved characters.</exception>
+    public static Keys.KeySchema KeySchema(ParseResult parseResult)
+    {
+        var prefix = ResolvePrefix(parseResult.GetValue(Prefix));
+        try
+        {
+            return new Keys.KeySchema(prefix);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new CliUsageException($"invalid key prefix '{prefix}': {exception.Message}", exception);
+        }
+    }
 }

@@ -28,17 +28,7 @@ internal sealed class OperatorSession : IAsyncDisposable
     /// <summary>Checks the prefix (a bad one is a usage error, found before connecting), then connects.</summary>
     public static async Task<OperatorSession> OpenAsync(CliContext context, ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var prefix = CliGlobalOptions.ResolvePrefix(parseResult.GetValue(CliGlobalOptions.Prefix));
-        KeySchema keys;
-        try
-        {
-            keys = new KeySchema(prefix);
-        }
-        catch (ArgumentException exception)
-        {
-            throw new CliUsageException($"invalid key prefix '{prefix}': {exception.Message}", exception);
-        }
-
+        var keys = CliGlobalOptions.KeySchema(parseResult);
         var redis = await context.ConnectAsync(cancellationToken);
         return new OperatorSession(redis, new HeraldInspector(redis, keys));
     }

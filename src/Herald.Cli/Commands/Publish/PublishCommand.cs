@@ -54,7 +54,7 @@ internal static class PublishCommand
                     parseResult.GetValue(count),
                     parseResult.GetValue(batch));
                 Check(request);
-                return RunAsync(context, request, CliGlobalOptions.ResolvePrefix(parseResult.GetValue(CliGlobalOptions.Prefix)), cancellationToken);
+                return RunAsync(context, request, CliGlobalOptions.KeySchema(parseResult).Prefix, cancellationToken);
             });
     }
 

@@ -53,7 +53,7 @@ internal static class TailCommand
                     throw new CliUsageException("--group and --from both say where to start; give one of them.");
                 }
 
-                return RunAsync(context, request, new KeySchema(ValidPrefix(CliGlobalOptions.ResolvePrefix(parseResult.GetValue(CliGlobalOptions.Prefix)))), cancellationToken);
+                return RunAsync(context, request, CliGlobalOptions.KeySchema(parseResult), cancellationToken);
             });
     }
 
@@ -311,19 +311,6 @@ internal static class TailCommand
         }
 
         return 0;
-    }
-
-    private static string ValidPrefix(string prefix)
-    {
-        try
-        {
-            _ = new KeySchema(prefix);
-            return prefix;
-        }
-        catch (ArgumentException exception)
-        {
-            throw new CliUsageException($"--prefix is invalid: {exception.Message}", exception);
-        }
     }
 
     private sealed record TailRequest(Destination Destination, string? Group, FromPosition? From, int Count, bool Follow);
