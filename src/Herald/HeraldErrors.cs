@@ -25,6 +25,9 @@ public enum DeadLetterReason
 
     /// <summary>The handler ran past its timeout on every attempt.</summary>
     TimedOut,
+
+    /// <summary>The handler refused the message as one no retry can fix (<c>RejectMessageException</c>).</summary>
+    Rejected,
 }
 
 /// <summary>A message could not be turned back into the handler's type; it goes to the dead-letter store, it is never dropped.</summary>

@@ -540,7 +540,7 @@ public sealed class Consumer : IAsyncDisposable
                 return;
             }
 
-            await HandleFailureAsync(delivery, failure).ConfigureAwait(false);
+            await HandleFailureAsync(context, failure).ConfigureAwait(false);
             Volatile.Write(ref _lastProgress, _time.GetTimestamp());
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -561,9 +561,19 @@ public sealed class Consumer : IAsyncDisposable
         }
     }
 
-    private async Task HandleFailureAsync(Delivery delivery, Exception failure)
+    private async Task HandleFailureAsync(ConsumeContext context, Exception failure)
     {
+        var delivery = context.Delivery;
         var attempts = delivery.Attempt;
+        if (failure is DeferMessageException deferred && _receiver.IsReliable)
+        {
+            // Not the message's fault: it waits and comes back with the same attempt number.
+            ConsumerLog.Deferred(_logger, Destination, delivery.Envelope.Id, deferred.Delay, deferred.Message);
+            await CurrentReceiver.RetryLaterAsync(delivery, deferred.Delay, countsAsAttempt: false, CancellationToken.None).ConfigureAwait(false);
+            Statistics.AddDeferred();
+            return;
+        }
+
         if (failure is Polly.CircuitBreaker.BrokenCircuitException broken && _receiver.IsReliable)
         {
             // The open breaker refused the message before its handler ran: the dependency failed, not the message.
@@ -577,9 +587,9 @@ public sealed class Consumer : IAsyncDisposable
 
         Statistics.AddFailed();
         var reason = Classify(failure);
-        if (reason is null && _receiver.IsReliable && attempts < _options.Retry.MaxDeliveries)
+        if (reason is null && _receiver.IsReliable && attempts < (context.MaxDeliveries ?? _options.Retry.MaxDeliveries))
         {
-            var delay = _options.Retry.DelayFor(attempts);
+            var delay = context.RetryDelay ?? _options.Retry.DelayFor(attempts);
             ConsumerLog.RetryScheduled(_logger, Destination, delivery.Envelope.Id, attempts, delay, failure.Message);
             await CurrentReceiver.RetryLaterAsync(delivery, delay, countsAsAttempt: true, CancellationToken.None).ConfigureAwait(false);
             Statistics.AddRetried();
@@ -606,6 +616,7 @@ public sealed class Consumer : IAsyncDisposable
         MessageTooLargeException => DeadLetterReason.TooLarge,
         DestinationAccessDeniedException => DeadLetterReason.Unauthorized,
         NoHandlerException => DeadLetterReason.NoHandler,
+        RejectMessageException => DeadLetterReason.Rejected,
         _ => null,
     };
 

@@ -40,4 +40,7 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(2011, LogLevel.Information, "Message {MessageId} on {Destination} waits {Delay} for the circuit breaker to close; no attempt spent")]
     public static partial void DeferredByOpenCircuit(ILogger logger, Destination destination, string messageId, TimeSpan delay);
+
+    [LoggerMessage(2012, LogLevel.Debug, "Message {MessageId} on {Destination} deferred for {Delay}, no attempt spent: {Reason}")]
+    public static partial void Deferred(ILogger logger, Destination destination, string messageId, TimeSpan delay, string reason);
 }

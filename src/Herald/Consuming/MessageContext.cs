@@ -107,6 +107,19 @@ public sealed class ConsumeContext
     /// <summary>True when a middleware decided the handler must not run (a duplicate) and the message is simply acknowledged.</summary>
     public bool Skipped { get; set; }
 
+    /// <summary>
+    /// How many deliveries this message may have before a failure dead-letters it, overriding
+    /// <see cref="RetrySettings.MaxDeliveries"/>; null keeps the consumer's setting. A handler or middleware that
+    /// knows the message's own retry policy (a task's, say) sets it before failing.
+    /// </summary>
+    public int? MaxDeliveries { get; set; }
+
+    /// <summary>
+    /// The wait before the delayed retry that follows a failure, overriding <see cref="RetrySettings.DelayFor"/>;
+    /// null keeps the consumer's backoff.
+    /// </summary>
+    public TimeSpan? RetryDelay { get; set; }
+
     /// <summary>For a batch handler, the messages of the batch (this context then stands for the whole batch); otherwise null.</summary>
     public IReadOnlyList<ConsumeContext>? Batch { get; internal set; }
 

@@ -313,6 +313,30 @@ public sealed class RedisBusBehaviourTests(BusFixture fixture) : BusBehaviourTes
 {
     protected override Task<BusUnderTest> StartAsync(Action<HeraldOptions>? configure = null, [CallerMemberName] string test = "") =>
         RedisBusUnderTest.StartAsync(fixture, test, configure);
+
+    [Fact]
+    public async Task Stream_HandlerDefers_RedeliveredWithoutSpendingAnAttempt()
+    {
+        await using var under = await StartAsync();
+
+        await Scenarios.HandlerDefersAsync(under, Destination.Stream(under.Name("orders")));
+    }
+
+    [Fact]
+    public async Task Stream_HandlerRejects_DeadLetteredAtOnceAsRejected()
+    {
+        await using var under = await StartAsync();
+
+        await Scenarios.HandlerRejectsAsync(under, Destination.Stream(under.Name("orders")));
+    }
+
+    [Fact]
+    public async Task Stream_HandlerSetsItsOwnDeliveryLimit_DeadLetteredAtThatLimit()
+    {
+        await using var under = await StartAsync();
+
+        await Scenarios.HandlerOverridesDeliveryLimitAsync(under, Destination.Stream(under.Name("orders")));
+    }
 }
 
 public sealed class InMemoryBusBehaviourTests : BusBehaviourTests

@@ -7,10 +7,9 @@ using Herald.Tests.Streams;
 namespace Herald.Tests.Behaviour;
 
 /// <summary>
-/// How reliable queues behave, whatever carries them. Runs against the in-memory transport now
-/// (<see cref="InMemoryQueueBehaviourTests"/>); the Redis run joins when the List transport lands:
-/// <c>public sealed class RedisQueueBehaviourTests(BusFixture fixture) : QueueBehaviourTests, IClassFixture&lt;BusFixture&gt;</c>
-/// with the same <c>StartAsync</c> as <see cref="RedisBusBehaviourTests"/>.
+/// How reliable queues behave, whatever carries them: every test runs against real Redis
+/// (<see cref="RedisQueueBehaviourTests"/>) and against the in-memory transport of Herald.Testing
+/// (<see cref="InMemoryQueueBehaviourTests"/>).
 /// </summary>
 public abstract class QueueBehaviourTests
 {
@@ -92,10 +91,40 @@ public abstract class QueueBehaviourTests
 
         await Scenarios.HandlerAlwaysFailsAsync(under, Destination.Queue(under.Name("jobs")), maxDeliveries: 2);
     }
+
+    [Fact]
+    public async Task Queue_HandlerDefers_RedeliveredWithoutSpendingAnAttempt()
+    {
+        await using var under = await StartAsync();
+
+        await Scenarios.HandlerDefersAsync(under, Destination.Queue(under.Name("jobs")));
+    }
+
+    [Fact]
+    public async Task Queue_HandlerRejects_DeadLetteredAtOnceAsRejected()
+    {
+        await using var under = await StartAsync();
+
+        await Scenarios.HandlerRejectsAsync(under, Destination.Queue(under.Name("jobs")));
+    }
+
+    [Fact]
+    public async Task Queue_HandlerSetsItsOwnDeliveryLimit_DeadLetteredAtThatLimit()
+    {
+        await using var under = await StartAsync();
+
+        await Scenarios.HandlerOverridesDeliveryLimitAsync(under, Destination.Queue(under.Name("jobs")));
+    }
 }
 
 public sealed class InMemoryQueueBehaviourTests : QueueBehaviourTests
 {
     protected override Task<BusUnderTest> StartAsync(Action<HeraldOptions>? configure = null, [CallerMemberName] string test = "") =>
         InMemoryBusUnderTest.StartAsync(test, configure);
+}
+
+public sealed class RedisQueueBehaviourTests(BusFixture fixture) : QueueBehaviourTests, IClassFixture<BusFixture>
+{
+    protected override Task<BusUnderTest> StartAsync(Action<HeraldOptions>? configure = null, [CallerMemberName] string test = "") =>
+        RedisBusUnderTest.StartAsync(fixture, test, configure);
 }
