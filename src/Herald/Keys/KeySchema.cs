@@ -17,6 +17,8 @@ public sealed class KeySchema
     // Tags no destination can have ('#' is reserved in names), for keys that belong to no destination.
     private const string WorkersTag = "#workers";
     private const string ThroughputTag = "#throughput";
+    private const string TaskTagPrefix = "#task:";
+    private const string TasksTag = "#tasks";
 
     /// <summary>The prefix used when none is configured.</summary>
     public const string DefaultPrefix = "herald";
@@ -165,6 +167,35 @@ public sealed class KeySchema
     /// <c>#throughput</c>, so a window of minutes is read in one batch from one node.
     /// </summary>
     public string Throughput(DateTimeOffset minute) => Key(ThroughputTag, MinuteName(minute));
+
+    /// <summary>
+    /// Hash holding one task's state, attempt, timings, error and result. Each task has its own reserved tag
+    /// <c>#task:&lt;id&gt;</c>, so task states spread over a cluster and each state script touches one slot; no
+    /// destination name can contain <c>#</c>, so none shares it by name.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="taskId"/> is empty or contains reserved characters.</exception>
+    public string Task(string taskId)
+    {
+        ValidateName(taskId);
+        return Key(TaskTagPrefix + taskId, "state");
+    }
+
+    /// <summary>A glob matching every <see cref="Task"/> state hash, for access rules.</summary>
+    public string TaskPattern() => $"{Prefix}:{{{TaskTagPrefix}*}}:state";
+
+    /// <summary>The Pub/Sub channel on which a task's final state is announced to whoever waits for its result.</summary>
+    /// <exception cref="ArgumentException"><paramref name="taskId"/> is empty or contains reserved characters.</exception>
+    public string TaskDone(string taskId)
+    {
+        ValidateName(taskId);
+        return Key(TaskTagPrefix + taskId, "done");
+    }
+
+    /// <summary>A glob matching every <see cref="TaskDone"/> channel, for access rules.</summary>
+    public string TaskDonePattern() => $"{Prefix}:{{{TaskTagPrefix}*}}:done";
+
+    /// <summary>The Pub/Sub channel on which task workers hear control commands, such as terminating a revoked task.</summary>
+    public string TaskControl() => Key(TasksTag, "control");
 
     /// <summary>A glob matching every <see cref="Throughput"/> minute, for access rules (<c>ACL SETUSER ~pattern</c>).</summary>
     public string ThroughputPattern() => Key(ThroughputTag, "*");
