@@ -28,6 +28,14 @@ public sealed class HostedConsumers
         }
     }
 
+    internal void Remove(Consumer consumer)
+    {
+        lock (_lock)
+        {
+            _consumers.Remove(consumer);
+        }
+    }
+
     internal IReadOnlyList<Consumer> TakeAll()
     {
         lock (_lock)

@@ -1,0 +1,68 @@
+using Herald.Tasks.Workers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Hosting.Tasks;
+
+/// <summary>Starts the registered task workers with the host and stops them with it.</summary>
+internal sealed class HeraldTaskWorkerService(
+    HeraldClientProvider clients,
+    IEnumerable<HeraldTaskWorkerRegistration> registrations,
+    HostedConsumers hosted,
+    IServiceProvider services,
+    ILogger<HeraldTaskWorkerService> logger) : IHostedService
+{
+    private readonly List<TaskWorker> _workers = [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var client = await clients.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var registration in registrations)
+        {
+            TaskWorker worker;
+            try
+            {
+                worker = await registration.StartAsync(client, services, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // A host that fails to start runs no StopAsync: the workers started so far must not linger.
+                HostingLog.TaskWorkerStartFailed(logger, exception);
+                await StopAsync(CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
+            _workers.Add(worker);
+            foreach (var consumer in worker.Consumers)
+            {
+                hosted.Add(consumer);
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var workers = _workers.ToList();
+        _workers.Clear();
+        foreach (var consumer in workers.SelectMany(static worker => worker.Consumers))
+        {
+            hosted.Remove(consumer);
+        }
+
+        await Task.WhenAll(workers.Select(worker => StopAsync(worker, cancellationToken))).ConfigureAwait(false);
+    }
+
+    private async Task StopAsync(TaskWorker worker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await worker.StopAsync(cancellationToken).ConfigureAwait(false);
+            await worker.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // One worker's failure must not keep the others from stopping.
+            HostingLog.TaskWorkerStopFailed(logger, exception);
+        }
+    }
+}
