@@ -18,7 +18,7 @@ public sealed class DemoCommandTests(RedisFixture redis) : IClassFixture<RedisFi
         prefix.Should().StartWith("herald-demo:");
 
         var destinations = root.GetProperty("destinations").EnumerateArray().ToList();
-        destinations.Select(d => d.GetProperty("kind").GetString()).Should().Equal("stream", "queue", "channel");
+        destinations.Select(d => d.GetProperty("kind").GetString()).Should().Equal("stream", "queue", "channel", "task");
         destinations.Should().OnlyContain(d => d.GetProperty("handled").GetInt64() > 0 && d.GetProperty("published").GetInt64() > 0);
         destinations.Should().OnlyContain(d => d.GetProperty("latencyP99Milliseconds").GetDouble() >= d.GetProperty("latencyP50Milliseconds").GetDouble());
         root.GetProperty("totalDeadLetters").GetInt64().Should().BePositive();

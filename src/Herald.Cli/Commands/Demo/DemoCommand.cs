@@ -27,8 +27,8 @@ internal static class DemoCommand
 
         return new Command(
             "demo",
-            "Run a live demo on the configured Redis: a producer, a stream with a consumer group of two workers, a list queue and "
-            + "a Pub/Sub channel, with a few deliberately failing messages that end as dead letters. Uses a private key prefix "
+            "Run a live demo on the configured Redis: a producer, a stream with a consumer group of two workers, a list queue, "
+            + "a Pub/Sub channel and a task queue, with a few deliberately failing messages that end as dead letters. Uses a private key prefix "
             + "(herald-demo:<random>) and deletes it at the end.")
         {
             duration,

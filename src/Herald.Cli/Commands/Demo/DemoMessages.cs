@@ -12,6 +12,12 @@ internal sealed record DemoEmail(long Number, string To, string Subject);
 /// <summary>A price tick: the channel's message.</summary>
 internal sealed record DemoTick(long Number, string Symbol, double Price);
 
+/// <summary>An image to make a thumbnail of: the task's arguments.</summary>
+internal sealed record DemoImage(long Number, string Path, int Size);
+
+/// <summary>The thumbnail made: the task's result, stored in Redis with the task's state.</summary>
+internal sealed record DemoThumbnail(string Path, int Width, int Height);
+
 /// <summary>The handler's deliberate failure, so the dead letters carry a recognisable reason.</summary>
 internal sealed class DemoFailureException(string message) : Exception(message);
 
@@ -20,4 +26,6 @@ internal sealed class DemoFailureException(string message) : Exception(message);
 [JsonSerializable(typeof(DemoOrder))]
 [JsonSerializable(typeof(DemoEmail))]
 [JsonSerializable(typeof(DemoTick))]
+[JsonSerializable(typeof(DemoImage))]
+[JsonSerializable(typeof(DemoThumbnail))]
 internal sealed partial class DemoJsonContext : JsonSerializerContext;

@@ -5,30 +5,36 @@ using Herald.Consuming;
 using Herald.Keys;
 using Herald.Redis;
 using Herald.Redis.Commands;
+using Herald.Tasks;
+using Herald.Tasks.Workers;
 
 namespace Herald.Cli.Commands.Demo;
 
 /// <summary>
 /// The demo's moving parts on one Redis: a producer pacing orders into a stream (one consumer group, two
-/// workers), e-mails into a reliable list queue (two workers) and price ticks onto a Pub/Sub channel;
-/// every <see cref="FailEvery"/>th message of each makes its handler throw, so it is retried quickly and
-/// ends in the dead-letter stream. Everything lives under a private key prefix deleted by <see cref="CleanUpAsync"/>.
+/// workers), e-mails into a reliable list queue (two workers), price ticks onto a Pub/Sub channel and
+/// thumbnail tasks onto a task queue (one task worker, results kept in Redis); every <see cref="FailEvery"/>th
+/// message of each makes its handler throw, so it is retried quickly and ends in the dead-letter stream. Everything lives under a private key prefix deleted by <see cref="CleanUpAsync"/>.
 /// </summary>
 internal sealed class DemoScenario : IAsyncDisposable
 {
     public const int FailEvery = 500;
     private const int FailAt = 7;
 
-    // Per 50 ms tick: 400 orders/s, 200 e-mails/s, 400 ticks/s; light enough for a laptop, busy enough to watch.
+    // Per 50 ms tick: 400 orders/s, 200 e-mails/s, 400 ticks/s, 100 tasks/s; light enough for a laptop, busy enough to watch.
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
     private const int OrdersPerTick = 20;
     private const int EmailsPerTick = 10;
     private const int TicksPerTick = 20;
+    private const int TasksPerTick = 5;
+    private const string ThumbnailTask = "images.thumbnail";
 
     private readonly RedisClient _redis;
     private readonly HeraldClient _bus;
     private readonly KeySchema _keys;
+    private readonly TaskClient _tasks;
     private readonly TimeProvider _time = TimeProvider.System;
+    private TaskWorker? _taskWorker;
     private long _sampleTimestamp;
     private long[] _sampledPublished;
     private long[] _sampledHandled;
@@ -43,7 +49,9 @@ internal sealed class DemoScenario : IAsyncDisposable
         Orders = new DemoFlow("stream:orders", "stream", Destination.Stream("orders"), _keys.DeadLetters("orders"));
         Emails = new DemoFlow("queue:emails", "queue", Destination.Queue("emails"), _keys.DeadLetters("emails"));
         Prices = new DemoFlow($"channel:{channel.Name}", "channel", channel, _keys.ChannelDeadLetters(channel.Name));
-        Flows = [Orders, Emails, Prices];
+        Thumbnails = new DemoFlow("task:" + ThumbnailTask, "task", Destination.Queue("thumbnails"), _keys.DeadLetters("thumbnails"));
+        Flows = [Orders, Emails, Prices, Thumbnails];
+        _tasks = bus.CreateTaskClient(options => options.Routes.Add("images.*", "thumbnails"));
         _sampledPublished = new long[Flows.Count];
         _sampledHandled = new long[Flows.Count];
     }
@@ -55,6 +63,8 @@ internal sealed class DemoScenario : IAsyncDisposable
     public DemoFlow Emails { get; }
 
     public DemoFlow Prices { get; }
+
+    public DemoFlow Thumbnails { get; }
 
     public IReadOnlyList<DemoFlow> Flows { get; }
 
@@ -88,7 +98,7 @@ internal sealed class DemoScenario : IAsyncDisposable
     public async Task ProduceAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(s_tick, _time);
-        long order = 0, email = 0, tick = 0;
+        long order = 0, email = 0, tick = 0, image = 0;
         try
         {
             do
@@ -99,10 +109,13 @@ internal sealed class DemoScenario : IAsyncDisposable
                     new DemoEmail(n, $"user{n % 53}@example.com", "Your receipt")).ToList();
                 var ticks = Enumerable.Range(0, TicksPerTick).Select(_ => ++tick).Select(static n =>
                     new DemoTick(n, "HRLD", 100 + Math.Sin(n / 50.0))).ToList();
+                var images = Enumerable.Range(0, TasksPerTick).Select(_ => ++image).Select(static n =>
+                    new DemoImage(n, $"photos/{n}.jpg", 128)).ToList();
                 await Task.WhenAll(
                     PublishAsync(Orders, orders, cancellationToken),
                     PublishAsync(Emails, emails, cancellationToken),
-                    PublishAsync(Prices, ticks, cancellationToken));
+                    PublishAsync(Prices, ticks, cancellationToken),
+                    EnqueueAsync(images, cancellationToken));
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }
@@ -170,7 +183,7 @@ internal sealed class DemoScenario : IAsyncDisposable
     {
         // Disposing the bus stops the workers, flushes its last throughput counts and leaves the worker
         // registry, so nothing it writes lands after the keys are deleted.
-        await _bus.DisposeAsync();
+        await DisposeAsync();
 
         long deleted = 0;
         var keys = new List<string>();
@@ -187,7 +200,15 @@ internal sealed class DemoScenario : IAsyncDisposable
         return deleted;
     }
 
-    public async ValueTask DisposeAsync() => await _bus.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_taskWorker is not null)
+        {
+            await _taskWorker.DisposeAsync();
+        }
+
+        await _bus.DisposeAsync();
+    }
 
     // The bus keeps its consumers and stops them when it is disposed.
     private async Task StartWorkersAsync(CancellationToken cancellationToken)
@@ -205,6 +226,26 @@ internal sealed class DemoScenario : IAsyncDisposable
 
         _ = await _bus.Consume(Prices.Destination, Options("charts", 1, startFromBeginning: false))
             .Handle<DemoTick>((context, _) => Handle(Prices, context.Message.Number, context.PublishedAt, "price out of range"))
+            .StartAsync(cancellationToken);
+
+        _taskWorker = await _bus.CreateTaskWorker(options =>
+            {
+                options.Queues.Clear();
+                options.Queues.Add(Thumbnails.Destination.Name);
+                options.Concurrency = 4;
+                options.StopTimeout = TimeSpan.FromSeconds(2);
+                options.ConfigureConsumer = static consumer => consumer.BlockTime = TimeSpan.FromMilliseconds(200);
+            })
+            .Register<DemoImage, DemoThumbnail>(ThumbnailTask, async (image, context, _) =>
+            {
+                await Handle(Thumbnails, image.Number, context.EnqueuedAt, "image is corrupt");
+                return new DemoThumbnail(image.Path.Replace(".jpg", ".thumb.jpg", StringComparison.Ordinal), image.Size, image.Size * 3 / 4);
+            }, static settings =>
+            {
+                settings.MaxRetries = 1;
+                settings.RetryDelay = TimeSpan.FromMilliseconds(200);
+                settings.MaxRetryDelay = TimeSpan.FromMilliseconds(400);
+            })
             .StartAsync(cancellationToken);
     }
 
@@ -244,6 +285,12 @@ internal sealed class DemoScenario : IAsyncDisposable
     {
         await _bus.PublishBatchAsync(flow.Destination, messages, cancellationToken: cancellationToken);
         flow.AddPublished(messages.Count);
+    }
+
+    private async Task EnqueueAsync(IReadOnlyList<DemoImage> images, CancellationToken cancellationToken)
+    {
+        await _tasks.EnqueueManyAsync(ThumbnailTask, images, cancellationToken: cancellationToken);
+        Thumbnails.AddPublished(images.Count);
     }
 
     private async Task<long> BacklogAsync(DemoFlow flow, CancellationToken cancellationToken)
