@@ -95,4 +95,27 @@ public sealed class TaskRevocationTests(TaskFixture fixture) : IClassFixture<Tas
         runs.Should().Be(0);
         worker.Statistics.Expired.Should().Be(1);
     }
+
+    [Fact]
+    public async Task Run_ExpiredDuplicateOfASucceededTask_KeepsTheSuccessAndItsResult()
+    {
+        await using var bench = await fixture.StartAsync();
+        await using var worker = await bench.Worker()
+            .Register<AddArgs, int>("once", (args, _, _) => ValueTask.FromResult(args.X))
+            .StartAsync();
+        var first = await bench.Tasks.EnqueueAsync("once", new AddArgs(8, 0), new TaskOptions { TaskId = "report-2026-11" });
+        (await bench.Tasks.GetResultAsync<int>(first.TaskId, Wait.DefaultTimeout)).Should().Be(8);
+
+        await bench.Tasks.EnqueueAsync("once", new AddArgs(9, 0), new TaskOptions
+        {
+            TaskId = "report-2026-11",
+            Delay = TimeSpan.FromMilliseconds(200),
+            ExpiresAfter = TimeSpan.FromMilliseconds(50),
+        });
+
+        await Wait.UntilAsync(() => worker.Statistics.Expired == 1, because: "the late duplicate reaches the worker after its expiry");
+        var info = await bench.Tasks.GetInfoAsync(first.TaskId);
+        info.State.Should().Be(TaskState.Succeeded);
+        (await bench.Tasks.GetResultAsync<int>(first.TaskId, Wait.DefaultTimeout)).Should().Be(8);
+    }
 }

@@ -1,5 +1,7 @@
 -- TaskFinish: records how a run of a task ended and, when the task is over, tells whoever waits for it.
 -- A revocation that arrived while the task ran stands against a retry: a revoked task is not run again.
+-- Expiry only applies to a task no worker holds or has finished: a late duplicate delivery of a task id
+-- that already ran (or runs now) must not turn its state into 'expired'.
 -- KEYS[1]  the task's state hash
 -- ARGV[1]  the new state: 'succeeded', 'failed', 'retrying', 'revoked' or 'expired'
 -- ARGV[2]  now (Unix ms)
@@ -13,6 +15,9 @@
 local current = redis.call('HGET', KEYS[1], 'state')
 if current == 'revoked' and ARGV[1] == 'retrying' then
   return 'revoked'
+end
+if ARGV[1] == 'expired' and current and current ~= 'retrying' then
+  return current
 end
 local last = 6 + 2 * tonumber(ARGV[6])
 local set = { 'state', ARGV[1], 'finished', ARGV[2] }
