@@ -114,6 +114,14 @@ public sealed class KeySchema
         return Key(Tag(name), $"landing:{consumer}");
     }
 
+    /// <summary>
+    /// The marker that a message with <paramref name="messageId"/> was published to a queue with
+    /// <see cref="PublishOptions.UniqueFor"/>; it expires at the end of that window. The id is
+    /// <see cref="EscapeName">escaped</see>, so any id makes a key, and the queue's tag keeps the marker in the queue's slot.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="messageId"/> is empty.</exception>
+    public string Unique(string name, string messageId) => Key(Tag(name), "unique:" + EscapeName(messageId));
+
     /// <summary>Sorted set of a queue's consumers scored by their last heartbeat (ms).</summary>
     public string QueueConsumers(string name) => Key(Tag(name), "consumers");
 
