@@ -83,7 +83,13 @@ internal sealed class IntervalTiming : ScheduleTiming
         return latest > after && latest <= instant ? latest : null;
     }
 
-    private long Index(DateTimeOffset instant) => (long)Math.Floor(instant.ToUnixTimeMilliseconds() / 1000d / _seconds);
+    // The number of whole intervals since the epoch, rounded down (also before 1970).
+    private long Index(DateTimeOffset instant)
+    {
+        var milliseconds = instant.ToUnixTimeMilliseconds();
+        var period = _seconds * 1000;
+        return milliseconds >= 0 ? milliseconds / period : ((milliseconds + 1) / period) - 1;
+    }
 
     private DateTimeOffset Tick(long index) => DateTimeOffset.FromUnixTimeSeconds(index * _seconds);
 }
