@@ -1,3 +1,4 @@
+using Herald.Tasks.Scheduling;
 using Herald.Tasks.Workers;
 
 namespace Herald.Tasks;
@@ -21,5 +22,17 @@ public static class HeraldTaskExtensions
         var options = new TaskWorkerOptions();
         configure?.Invoke(options);
         return new TaskWorkerBuilder(bus, options);
+    }
+
+    /// <summary>
+    /// Starts configuring a periodic task scheduler; add entries (<see cref="PeriodicSchedule"/>), then
+    /// <see cref="PeriodicTaskSchedulerBuilder.StartAsync"/>. Any number may run over one Redis: each tick is enqueued once.
+    /// </summary>
+    public static PeriodicTaskSchedulerBuilder CreateTaskScheduler(this HeraldClient bus, Action<PeriodicTaskSchedulerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        var options = new PeriodicTaskSchedulerOptions();
+        configure?.Invoke(options);
+        return new PeriodicTaskSchedulerBuilder(bus, options);
     }
 }

@@ -45,7 +45,7 @@ public sealed class TaskClient
         ArgumentNullException.ThrowIfNull(task);
         var (queue, publish) = Prepare(task.Name, options);
         var published = await _bus.PublishAsync(Destination.Queue(queue), args, publish, cancellationToken).ConfigureAwait(false);
-        return new TaskHandle<TResult>(this, published.MessageId, task.Name, queue);
+        return new TaskHandle<TResult>(this, published.MessageId, task.Name, queue, published.Duplicate);
     }
 
     /// <summary>Enqueues a run of the task named <paramref name="taskName"/>.</summary>
@@ -55,7 +55,7 @@ public sealed class TaskClient
         TaskNames.Validate(taskName);
         var (queue, publish) = Prepare(taskName, options);
         var published = await _bus.PublishAsync(Destination.Queue(queue), args, publish, cancellationToken).ConfigureAwait(false);
-        return new TaskHandle(this, published.MessageId, taskName, queue);
+        return new TaskHandle(this, published.MessageId, taskName, queue, published.Duplicate);
     }
 
     /// <summary>Enqueues many runs of one task in one round trip; they share <paramref name="options"/>, which must not set a task id.</summary>
@@ -170,13 +170,24 @@ public sealed class TaskClient
         return true;
     }
 
+    /// <summary>
+    /// Reads what Redis records of every periodic task entry a <see cref="Scheduling.PeriodicTaskScheduler"/> has run: its
+    /// task, queue and schedule, the last tick enqueued and the next one due. Ordered by name.
+    /// </summary>
+    public ValueTask<IReadOnlyList<Scheduling.PeriodicScheduleInfo>> ListSchedulesAsync(CancellationToken cancellationToken = default) =>
+        new Scheduling.ScheduleStore(_redis, _bus.Keys).ListAsync(cancellationToken);
+
+    /// <summary>The queue a task goes to: its options' queue, else the first matching route, else the default queue.</summary>
+    internal string QueueFor(string taskName, TaskOptions? options) =>
+        options?.Queue ?? Options.Routes.Resolve(taskName) ?? Options.DefaultQueue;
+
     internal static RedisClient RequireRedis(HeraldClient bus) => bus.Redis
         ?? throw new InvalidOperationException("Herald tasks keep their state in Redis; this client has none (it runs on the in-memory transport).");
 
     private (string Queue, PublishOptions Publish) Prepare(string taskName, TaskOptions? options)
     {
         options?.Validate();
-        var queue = options?.Queue ?? Options.Routes.Resolve(taskName) ?? Options.DefaultQueue;
+        var queue = QueueFor(taskName, options);
         var now = _time.GetUtcNow();
         TimeSpan? delay = options?.RunAt is { } runAt ? runAt - now : options?.Delay;
         var expires = options?.ExpiresAt ?? (options?.ExpiresAfter is { } after ? now + after : null);
@@ -217,6 +228,7 @@ public sealed class TaskClient
             Headers = headers.Count == 0 ? null : headers,
             Delay = delay > TimeSpan.Zero ? delay : null,
             Priority = options?.Priority ?? 0,
+            UniqueFor = options?.UniqueFor,
         };
         return (queue, publish);
     }

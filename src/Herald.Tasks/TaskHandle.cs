@@ -3,12 +3,13 @@ namespace Herald.Tasks;
 /// <summary>An enqueued task: its id and queue, and the calls that follow it up.</summary>
 public class TaskHandle
 {
-    internal TaskHandle(TaskClient client, string taskId, string taskName, string queue)
+    internal TaskHandle(TaskClient client, string taskId, string taskName, string queue, bool duplicate = false)
     {
         Client = client;
         TaskId = taskId;
         TaskName = taskName;
         Queue = queue;
+        Duplicate = duplicate;
     }
 
     /// <summary>The task id.</summary>
@@ -19,6 +20,12 @@ public class TaskHandle
 
     /// <summary>The queue it was sent to.</summary>
     public string Queue { get; }
+
+    /// <summary>
+    /// True when this enqueue was dropped because a task with the same id was enqueued on the queue within
+    /// <see cref="TaskOptions.UniqueFor"/>; the handle then follows that earlier task.
+    /// </summary>
+    public bool Duplicate { get; }
 
     /// <summary>The client that enqueued it.</summary>
     protected TaskClient Client { get; }
@@ -41,8 +48,8 @@ public class TaskHandle
 /// <typeparam name="TResult">The result's type.</typeparam>
 public sealed class TaskHandle<TResult> : TaskHandle
 {
-    internal TaskHandle(TaskClient client, string taskId, string taskName, string queue)
-        : base(client, taskId, taskName, queue)
+    internal TaskHandle(TaskClient client, string taskId, string taskName, string queue, bool duplicate = false)
+        : base(client, taskId, taskName, queue, duplicate)
     {
     }
 

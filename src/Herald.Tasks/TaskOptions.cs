@@ -36,6 +36,13 @@ public sealed record TaskOptions
     /// <summary>User headers, available to the task as <see cref="TaskContext.Headers"/>.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
+    /// <summary>
+    /// With a <see cref="TaskId"/>: enqueue unless a task with that id was enqueued on the queue within this window; a
+    /// duplicate is dropped and reported by <see cref="TaskHandle.Duplicate"/>. Atomic in Redis, so any number of producers
+    /// racing with one id enqueue it once (see <see cref="PublishOptions.UniqueFor"/>).
+    /// </summary>
+    public TimeSpan? UniqueFor { get; init; }
+
     /// <summary>Checks the options against each other.</summary>
     /// <exception cref="ArgumentException">Two options contradict each other, or a value is out of range.</exception>
     public void Validate()
@@ -68,6 +75,16 @@ public sealed record TaskOptions
         if (Timeout is { } timeout && timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(Timeout));
+        }
+
+        if (UniqueFor is { } window)
+        {
+            if (TaskId is null)
+            {
+                throw new ArgumentException("UniqueFor needs a TaskId: a task is unique by its id.");
+            }
+
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero, nameof(UniqueFor));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(Priority, nameof(Priority));

@@ -12,6 +12,11 @@ public sealed partial class InMemoryTransport
     {
         ArgumentOutOfRangeException.ThrowIfNegative(outgoing.Priority, nameof(outgoing.Priority));
         var queue = QueueNamed(name);
+        if (outgoing.UniqueFor is { } window && !queue.TryMarkUnique(outgoing.Envelope.Id, Time.GetUtcNow(), window))
+        {
+            return new PublishResult(outgoing.Envelope.Id, null, null) { Duplicate = true };
+        }
+
         var item = new QueueItem(NextId(), outgoing.Envelope, outgoing.Priority);
         if (outgoing.Delay is { } delay && delay > TimeSpan.Zero)
         {
@@ -64,11 +69,31 @@ public sealed partial class InMemoryTransport
         // Level 0 first; first in, first out within a level.
         private readonly SortedDictionary<int, LinkedList<QueueItem>> _ready = [];
 
+        // Ids published with UniqueFor, until when they block another publish (Redis keeps a marker key with a TTL).
+        private readonly Dictionary<string, DateTimeOffset> _unique = new(StringComparer.Ordinal);
+
         public List<(DateTimeOffset Due, QueueItem Item)> Delayed { get; } = [];
 
         public Dictionary<string, (QueueItem Item, QueueReceiver Owner)> InFlight { get; } = new(StringComparer.Ordinal);
 
         public bool HasConsumers { get; set; }
+
+        public bool TryMarkUnique(string id, DateTimeOffset now, TimeSpan window)
+        {
+            if (_unique.TryGetValue(id, out var until) && until > now)
+            {
+                return false;
+            }
+
+            // Forget expired markers as they are passed, so the map holds only live windows.
+            foreach (var expired in _unique.Where(u => u.Value <= now).Select(static u => u.Key).ToList())
+            {
+                _unique.Remove(expired);
+            }
+
+            _unique[id] = now + window;
+            return true;
+        }
 
         public int ReadyCount => _ready.Values.Sum(static level => level.Count);
 

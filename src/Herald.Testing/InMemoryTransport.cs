@@ -14,7 +14,8 @@ namespace Herald.Testing;
 /// pending longer than the visibility timeout is reclaimed by <c>MaintainAsync</c>, and dead-lettered once
 /// delivered more than the maximum number of times.</item>
 /// <item>Queues: each message to one consumer (whatever its group), lower priority levels first, delays
-/// on <see cref="Time"/>; work a stopped consumer never finished returns to the queue at once.</item>
+/// on <see cref="Time"/>; work a stopped consumer never finished returns to the queue at once; a message published
+/// with <c>UniqueFor</c> is dropped as a duplicate while its id's window (on <see cref="Time"/>) lasts.</item>
 /// <item>Channels and patterns: fan-out to the consumers listening now, at most once; each consumer's
 /// buffer holds <see cref="ChannelCapacity"/> messages and drops the oldest beyond that.</item>
 /// </list>
@@ -78,6 +79,11 @@ public sealed partial class InMemoryTransport : ITransport
             for (var i = 0; i < envelopes.Count; i++)
             {
                 var outgoing = envelopes[i];
+                if (outgoing.UniqueFor is not null && destination.Kind != DestinationKind.Queue)
+                {
+                    throw new ArgumentException($"UniqueFor applies to queues only; {destination} is not one.", nameof(envelopes));
+                }
+
                 results[i] = destination.Kind switch
                 {
                     DestinationKind.Stream => new PublishResult(outgoing.Envelope.Id, AddToStream(destination.Name, outgoing.Envelope), null),
@@ -85,7 +91,10 @@ public sealed partial class InMemoryTransport : ITransport
                     DestinationKind.Channel => new PublishResult(outgoing.Envelope.Id, null, Broadcast(destination, outgoing.Envelope)),
                     _ => throw new ArgumentException("Patterns are for consuming; publish to a channel.", nameof(destination)),
                 };
-                _published.Add((destination, outgoing.Envelope));
+                if (!results[i].Duplicate)
+                {
+                    _published.Add((destination, outgoing.Envelope));
+                }
             }
 
             Pulse();

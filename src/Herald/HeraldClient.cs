@@ -131,7 +131,8 @@ public sealed partial class HeraldClient : IAsyncDisposable
             for (var i = 0; i < messages.Count; i++)
             {
                 var (message, options) = messages[i];
-                envelopes[i] = new OutgoingEnvelope(CreateEnvelope(message, typeof(T), options, activity), options?.Delay, options?.Priority ?? 0);
+                options?.ValidateFor(destination);
+                envelopes[i] = new OutgoingEnvelope(CreateEnvelope(message, typeof(T), options, activity), options?.Delay, options?.Priority ?? 0, options?.UniqueFor);
             }
 
             if (activity is { IsAllDataRequested: true } && envelopes.Length == 1)
@@ -150,12 +151,14 @@ public sealed partial class HeraldClient : IAsyncDisposable
             throw;
         }
 
+        // Duplicates dropped by UniqueFor were not published, so they are not counted.
+        var published = results.Any(static r => r.Duplicate) ? [.. envelopes.Where((_, i) => !results[i].Duplicate)] : envelopes;
         if (HeraldDiagnostics.Published.Enabled)
         {
-            HeraldDiagnostics.AddByType(HeraldDiagnostics.Published, envelopes, static e => e.Envelope.Type, destination, group: null);
+            HeraldDiagnostics.AddByType(HeraldDiagnostics.Published, published, static e => e.Envelope.Type, destination, group: null);
         }
 
-        _workers?.Throughput.AddPublished(destination, messages.Count);
+        _workers?.Throughput.AddPublished(destination, published.Length);
         return results;
     }
 

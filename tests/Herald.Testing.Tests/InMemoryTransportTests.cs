@@ -1,5 +1,6 @@
 using System.Text;
 using Herald.Messages;
+using Herald.TestKit;
 using Herald.Transports;
 
 namespace Herald.Testing.Tests;

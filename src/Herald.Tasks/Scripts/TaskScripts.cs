@@ -12,6 +12,8 @@ internal static class TaskScripts
 
     public static LuaScript TaskRevoke { get; } = Load("TaskRevoke");
 
+    public static LuaScript ScheduleRecord { get; } = Load("ScheduleRecord");
+
     private static LuaScript Load(string name)
     {
         var resource = $"Herald.Tasks.Scripts.{name}.lua";

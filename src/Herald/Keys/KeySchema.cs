@@ -19,6 +19,7 @@ public sealed class KeySchema
     private const string ThroughputTag = "#throughput";
     private const string TaskTagPrefix = "#task:";
     private const string TasksTag = "#tasks";
+    private const string SchedulesTag = "#schedules";
 
     /// <summary>The prefix used when none is configured.</summary>
     public const string DefaultPrefix = "herald";
@@ -114,6 +115,14 @@ public sealed class KeySchema
         return Key(Tag(name), $"landing:{consumer}");
     }
 
+    /// <summary>
+    /// The marker that a message with <paramref name="messageId"/> was published to a queue with
+    /// <see cref="PublishOptions.UniqueFor"/>; it expires at the end of that window. The id is
+    /// <see cref="EscapeName">escaped</see>, so any id makes a key, and the queue's tag keeps the marker in the queue's slot.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="messageId"/> is empty.</exception>
+    public string Unique(string name, string messageId) => Key(Tag(name), "unique:" + EscapeName(messageId));
+
     /// <summary>Sorted set of a queue's consumers scored by their last heartbeat (ms).</summary>
     public string QueueConsumers(string name) => Key(Tag(name), "consumers");
 
@@ -196,6 +205,23 @@ public sealed class KeySchema
 
     /// <summary>The Pub/Sub channel on which task workers hear control commands, such as terminating a revoked task.</summary>
     public string TaskControl() => Key(TasksTag, "control");
+
+    /// <summary>
+    /// Set of the names of the periodic task entries any scheduler has run, for tooling. It shares the reserved tag
+    /// <c>#schedules</c> with <see cref="PeriodicSchedule"/>, so one script records a tick in both in a cluster.
+    /// </summary>
+    public string PeriodicSchedules() => Key(SchedulesTag, "index");
+
+    /// <summary>
+    /// Hash describing one periodic task entry: its task, queue and schedule, the last tick enqueued (and its task id)
+    /// and the next one due. Schedulers read the last tick when they start, to catch up after downtime.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or contains reserved characters.</exception>
+    public string PeriodicSchedule(string name)
+    {
+        ValidateName(name);
+        return Key(SchedulesTag, $"schedule:{name}");
+    }
 
     /// <summary>A glob matching every <see cref="Throughput"/> minute, for access rules (<c>ACL SETUSER ~pattern</c>).</summary>
     public string ThroughputPattern() => Key(ThroughputTag, "*");

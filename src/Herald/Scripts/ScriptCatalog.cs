@@ -19,6 +19,8 @@ internal static class ScriptCatalog
 
     public static LuaScript QueueTakeNext { get; } = Load("QueueTakeNext");
 
+    public static LuaScript QueuePublishUnique { get; } = Load("QueuePublishUnique");
+
     public static LuaScript QueueRetryLater { get; } = Load("QueueRetryLater");
 
     public static LuaScript QueueDeadLetter { get; } = Load("QueueDeadLetter");

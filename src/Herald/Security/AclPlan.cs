@@ -13,7 +13,7 @@ namespace Herald.Security;
 /// </summary>
 /// <remarks>
 /// Keys are allowed part by part, as <see cref="KeySchema"/> builds them: a publisher gets only the stream
-/// (every partition) or the queue lists and delayed sets it writes; a consumer gets the destination's dead
+/// (every partition) or the queue lists, delayed sets and unique-publish markers it writes; a consumer gets the destination's dead
 /// letters, retries, processing and landing lists, consumer heartbeats, pause flags and dedup markers as well. The
 /// registry hash (<see cref="KeySchema.Destinations"/>) is writable, because every bus registers the
 /// destinations it touches there. Lua scripts run under the same rules, so they add no reach.
@@ -183,8 +183,11 @@ public sealed class AclPlan
             case DestinationKind.Queue:
                 {
                     var name = EscapeGlob(destination.Name);
-                    keyPatterns.AddRange([keys.Queue(name), EveryPriority(keys.Queue(name, 1)), keys.Delayed(name), EveryPriority(keys.Delayed(name, 1))]);
-                    commands.UnionWith(["lpush", "zadd"]);
+                    keyPatterns.AddRange([keys.Queue(name), EveryPriority(keys.Queue(name, 1)), keys.Delayed(name), EveryPriority(keys.Delayed(name, 1)), keys.Unique(name, "*")]);
+
+                    // Publishing with UniqueFor runs QueuePublishUnique, which sets the id's marker.
+                    commands.UnionWith(["lpush", "zadd", "set"]);
+                    commands.UnionWith(Scripts);
                     break;
                 }
 

@@ -22,7 +22,11 @@ public interface ITransport : IAsyncDisposable
 /// <param name="Envelope">The message.</param>
 /// <param name="Delay">Deliver no sooner than after this (queues).</param>
 /// <param name="Priority">Priority level (queues).</param>
-public readonly record struct OutgoingEnvelope(MessageEnvelope Envelope, TimeSpan? Delay = null, int Priority = 0);
+/// <param name="UniqueFor">
+/// Queues: drop the envelope, reporting <see cref="PublishResult.Duplicate"/>, when one with the same id was published to
+/// the queue within this window; null publishes unconditionally.
+/// </param>
+public readonly record struct OutgoingEnvelope(MessageEnvelope Envelope, TimeSpan? Delay = null, int Priority = 0, TimeSpan? UniqueFor = null);
 
 /// <summary>Receiver settings the runtime passes to the transport.</summary>
 public sealed record ReceiverOptions

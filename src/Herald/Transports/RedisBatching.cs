@@ -11,9 +11,37 @@ internal static class RedisBatching
     /// </summary>
     public static async ValueTask<T[]> ExecuteAllAsync<T>(this RedisClient redis, IReadOnlyList<RedisCommand> commands, RespReplyParser<T> parser, CancellationToken cancellationToken)
     {
+        var outcomes = await redis.ExecuteEachAsync(commands, parser, cancellationToken).ConfigureAwait(false);
+        var replies = new T[outcomes.Length];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i].Error is { } error)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            }
+
+            replies[i] = outcomes[i].Reply;
+        }
+
+        return replies;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="commands"/> in one batch (one command goes alone) and returns each reply or failure in
+    /// order, for callers that handle some failures per command (a script's <c>NOSCRIPT</c>) and not others.
+    /// </summary>
+    public static async ValueTask<(T Reply, Exception? Error)[]> ExecuteEachAsync<T>(this RedisClient redis, IReadOnlyList<RedisCommand> commands, RespReplyParser<T> parser, CancellationToken cancellationToken)
+    {
         if (commands.Count == 1)
         {
-            return [await redis.ExecuteAsync(commands[0], parser, cancellationToken).ConfigureAwait(false)];
+            try
+            {
+                return [(await redis.ExecuteAsync(commands[0], parser, cancellationToken).ConfigureAwait(false), null)];
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                return [(default!, exception)];
+            }
         }
 
         var batch = redis.CreateBatch();
@@ -26,25 +54,19 @@ internal static class RedisBatching
         }
 
         batch.Send();
-        var replies = new T[commands.Count];
-        Exception? first = null;
+        var outcomes = new (T Reply, Exception? Error)[commands.Count];
         for (var i = 0; i < pending.Length; i++)
         {
             try
             {
-                replies[i] = await pending[i].ConfigureAwait(false);
+                outcomes[i] = (await pending[i].ConfigureAwait(false), null);
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                first ??= exception;
+                outcomes[i] = (default!, exception);
             }
         }
 
-        if (first is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
-        }
-
-        return replies;
+        return outcomes;
     }
 }

@@ -23,6 +23,9 @@ public abstract class BusUnderTest(HeraldClient bus, string prefix, IAsyncDispos
     /// <summary>The dead letters of a stream, queue or channel, oldest first.</summary>
     public abstract Task<IReadOnlyList<DeadLetterRecord>> DeadLettersAsync(Destination destination);
 
+    /// <summary>Messages of a queue (priority level 0) not yet delivered: ready and delayed.</summary>
+    public abstract Task<long> WaitingAsync(Destination queue);
+
     /// <summary>Disposes what owns the bus (the bus itself, or the harness around it).</summary>
     public ValueTask DisposeAsync()
     {
@@ -43,6 +46,9 @@ public sealed class RedisBusUnderTest(HeraldClient bus, string prefix) : BusUnde
     public override async Task<long> PendingAsync(Destination stream, string group) =>
         (await Bus.Redis!.StreamPendingAsync(Bus.Keys.Stream(stream.Name), group)).Count;
 
+    public override async Task<long> WaitingAsync(Destination queue) =>
+        await Bus.Redis!.ListLengthAsync(Bus.Keys.Queue(queue.Name)) + await Bus.Redis!.SortedSetLengthAsync(Bus.Keys.Delayed(queue.Name));
+
     public override async Task<IReadOnlyList<DeadLetterRecord>> DeadLettersAsync(Destination destination)
     {
         var key = destination.Kind == DestinationKind.Channel ? Bus.Keys.ChannelDeadLetters(destination.Name) : Bus.Keys.DeadLetters(destination.Name);
@@ -59,6 +65,8 @@ public sealed class InMemoryBusUnderTest(HeraldTestHarness harness, string prefi
         new InMemoryBusUnderTest(await HeraldTestHarness.StartAsync(configure), $"t:{test}:{Guid.NewGuid().ToString("N")[..8]}:");
 
     public override Task<long> PendingAsync(Destination stream, string group) => Task.FromResult<long>(harness.Transport.PendingCount(stream, group));
+
+    public override Task<long> WaitingAsync(Destination queue) => Task.FromResult<long>(harness.Transport.WaitingCount(queue));
 
     public override Task<IReadOnlyList<DeadLetterRecord>> DeadLettersAsync(Destination destination) =>
         Task.FromResult<IReadOnlyList<DeadLetterRecord>>([.. harness.DeadLetters(destination).Select(d => new DeadLetterRecord(

@@ -85,6 +85,105 @@ public abstract class QueueBehaviourTests
     }
 
     [Fact]
+    public async Task PublishAsync_SameIdWithinUniqueWindow_SecondDroppedAndReportedAsDuplicate()
+    {
+        await using var under = await StartAsync();
+        var jobs = Destination.Queue(under.Name("jobs"));
+        var unique = new PublishOptions { Id = "report-1", UniqueFor = TimeSpan.FromMinutes(5) };
+
+        var first = await under.Bus.PublishAsync(jobs, new OrderPlaced("first", 1), unique);
+        var second = await under.Bus.PublishAsync(jobs, new OrderPlaced("second", 2), unique);
+        var other = await under.Bus.PublishAsync(jobs, new OrderPlaced("other", 3), unique with { Id = "report-2" });
+        var plain = await under.Bus.PublishAsync(jobs, new OrderPlaced("plain", 4), new PublishOptions { Id = "report-1" });
+
+        first.Duplicate.Should().BeFalse();
+        second.Should().Be(new PublishResult("report-1", null, null) { Duplicate = true });
+        other.Duplicate.Should().BeFalse("another id is not a duplicate");
+        plain.Duplicate.Should().BeFalse("a publish without UniqueFor is never checked");
+        var handled = new ConcurrentQueue<string>();
+        await using var consumer = await under.Bus.Consume(jobs, BusFixture.Fast)
+            .Handle<OrderPlaced>((c, _) => { handled.Enqueue(c.Message.OrderId); return ValueTask.CompletedTask; })
+            .StartAsync();
+        await Wait.UntilAsync(() => handled.Count == 3, because: "the three messages that were published are handled");
+        await Wait.UntilAsync(async () => await under.WaitingAsync(jobs) == 0, because: "nothing else was queued");
+        handled.Should().BeEquivalentTo(["first", "other", "plain"]);
+    }
+
+    [Fact]
+    public async Task PublishAsync_SameIdAfterUniqueWindow_Accepted()
+    {
+        await using var under = await StartAsync();
+        var jobs = Destination.Queue(under.Name("jobs"));
+        var unique = new PublishOptions { Id = "tick", UniqueFor = TimeSpan.FromMilliseconds(200) };
+        (await under.Bus.PublishAsync(jobs, new OrderPlaced("first", 1), unique)).Duplicate.Should().BeFalse();
+
+        // Every attempt inside the window is dropped; the first one after it is published.
+        await Wait.UntilAsync(async () => !(await under.Bus.PublishAsync(jobs, new OrderPlaced("again", 2), unique)).Duplicate,
+            because: "the window ends and the id may be published again");
+
+        (await under.WaitingAsync(jobs)).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task PublishAsync_DelayedUniqueMessage_DuplicatesDroppedAndItIsHandledAfterItsDelay()
+    {
+        await using var under = await StartAsync();
+        var jobs = Destination.Queue(under.Name("jobs"));
+        var unique = new PublishOptions { Id = "later", UniqueFor = TimeSpan.FromMinutes(5), Delay = TimeSpan.FromMilliseconds(300) };
+        var clock = Stopwatch.StartNew();
+
+        var first = await under.Bus.PublishAsync(jobs, new OrderPlaced("later", 1), unique);
+        var delayedAgain = await under.Bus.PublishAsync(jobs, new OrderPlaced("later", 1), unique);
+        var immediateAgain = await under.Bus.PublishAsync(jobs, new OrderPlaced("now", 2), unique with { Delay = null });
+
+        first.Duplicate.Should().BeFalse();
+        delayedAgain.Duplicate.Should().BeTrue();
+        immediateAgain.Duplicate.Should().BeTrue("the window is the id's, whether the message waits or not");
+        (await under.WaitingAsync(jobs)).Should().Be(1);
+        var handled = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var consumer = await under.Bus.Consume(jobs, BusFixture.Fast)
+            .Handle<OrderPlaced>((_, _) => { handled.TrySetResult(clock.Elapsed); return ValueTask.CompletedTask; })
+            .StartAsync();
+        (await handled.Task.WaitAsync(Wait.DefaultTimeout)).Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(300));
+        consumer.Statistics.Processed.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task PublishBatchAsync_SameUniqueIdTwiceInOneBatch_SecondIsDuplicate()
+    {
+        await using var under = await StartAsync();
+        var jobs = Destination.Queue(under.Name("jobs"));
+        var unique = new PublishOptions { Id = "once", UniqueFor = TimeSpan.FromMinutes(5) };
+
+        var results = await under.Bus.PublishBatchAsync(jobs,
+        [
+            new OutgoingMessage<OrderPlaced>(new OrderPlaced("a", 1), unique),
+            new OutgoingMessage<OrderPlaced>(new OrderPlaced("b", 2)),
+            new OutgoingMessage<OrderPlaced>(new OrderPlaced("c", 3), unique),
+        ]);
+
+        results.Select(r => r.Duplicate).Should().Equal(false, false, true);
+        (await under.WaitingAsync(jobs)).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task PublishAsync_UniqueForWithoutIdOrOnAStream_ThrowsArgumentException()
+    {
+        await using var under = await StartAsync();
+        var window = TimeSpan.FromMinutes(1);
+
+        var withoutId = () => under.Bus.PublishAsync(Destination.Queue(under.Name("jobs")), new OrderPlaced("x", 1), new PublishOptions { UniqueFor = window }).AsTask();
+        var onStream = () => under.Bus.PublishAsync(Destination.Stream(under.Name("orders")), new OrderPlaced("x", 1), new PublishOptions { Id = "x", UniqueFor = window }).AsTask();
+        var onChannel = () => under.Bus.PublishAsync(Destination.Channel(under.Name("news")), new OrderPlaced("x", 1), new PublishOptions { Id = "x", UniqueFor = window }).AsTask();
+        var sharedOptions = () => under.Bus.PublishBatchAsync(Destination.Queue(under.Name("jobs")), [new OrderPlaced("x", 1)], new PublishOptions { Id = "x", UniqueFor = window }).AsTask();
+
+        (await withoutId.Should().ThrowAsync<ArgumentException>()).WithMessage("*needs an Id*");
+        (await onStream.Should().ThrowAsync<ArgumentException>()).WithMessage("*queues only*");
+        (await onChannel.Should().ThrowAsync<ArgumentException>()).WithMessage("*queues only*");
+        (await sharedOptions.Should().ThrowAsync<ArgumentException>()).WithMessage("*needs an Id*", "a batch sharing options cannot share one id");
+    }
+
+    [Fact]
     public async Task Queue_HandlerAlwaysFails_DeadLetteredAfterMaxDeliveriesWithTheReason()
     {
         await using var under = await StartAsync();

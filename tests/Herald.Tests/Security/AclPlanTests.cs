@@ -42,7 +42,10 @@ public sealed class AclPlanTests(BusFixture fixture) : IClassFixture<BusFixture>
         {
             await bus.PublishAsync(names.Jobs, new AclOrder("j-1"));
             await bus.PublishAsync(names.Jobs, new AclOrder("j-2"), new PublishOptions { Delay = TimeSpan.FromMilliseconds(200) });
-            await Wait.UntilAsync(() => jobs.Count == 2, because: "the queue delivers the immediate and the delayed job");
+            var unique = new PublishOptions { Id = "j-3", UniqueFor = TimeSpan.FromMinutes(1) };
+            (await bus.PublishAsync(names.Jobs, new AclOrder("j-3"), unique)).Duplicate.Should().BeFalse();
+            (await bus.PublishAsync(names.Jobs, new AclOrder("j-3"), unique)).Duplicate.Should().BeTrue("the unique publish script may set its marker");
+            await Wait.UntilAsync(() => jobs.Count == 3, because: "the queue delivers the immediate, the delayed and the unique job");
         }
 
         // Channel and pattern.
@@ -120,6 +123,19 @@ public sealed class AclPlanTests(BusFixture fixture) : IClassFixture<BusFixture>
         plan.Commands.Should().Contain("client|setinfo").And.Contain("publish");
         plan.PasswordRule.Should().Be("nopass");
         plan.KeyPatterns.Should().BeEmpty("a channel publisher touches no keys");
+    }
+
+    [Fact]
+    public void Create_QueuePublisher_AllowsTheUniquePublishScriptAndMarkers()
+    {
+        var service = new AclService { User = "svc", NoPassword = true, KeyPrefix = "app" };
+        service.Publish.Add(Destination.Queue("mail"));
+
+        var plan = AclPlan.Create(service);
+
+        plan.Commands.Should().Contain(["lpush", "zadd", "set", "evalsha", "eval", "script|load"]);
+        plan.KeyPatterns.Should().Contain(["app:{mail}:queue", "app:{mail}:delayed", "app:{mail}:unique:*"])
+            .And.NotContain("app:{mail}:dlq", "a publisher does not touch dead letters");
     }
 
     [Theory]

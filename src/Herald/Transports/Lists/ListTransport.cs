@@ -1,6 +1,8 @@
 using Herald.Keys;
 using Herald.Messages;
 using Herald.Redis;
+using Herald.Redis.Scripting;
+using Herald.Scripts;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Transports.Lists;
@@ -22,17 +24,54 @@ internal sealed class ListTransport(RedisClient redis, KeySchema keys, Func<stri
     public async ValueTask<IReadOnlyList<PublishResult>> PublishAsync(Destination destination, IReadOnlyList<OutgoingEnvelope> envelopes, CancellationToken cancellationToken)
     {
         var options = OptionsFor(destination.Name);
-        var commands = PublishCommands(destination.Name, options, envelopes);
+        var (commands, unique) = PublishCommands(destination.Name, options, envelopes);
         await Registry.RegisterAsync(destination, options.Priorities, cancellationToken).ConfigureAwait(false);
-        if (commands.Count > 0)
-        {
-            await Redis.ExecuteAllAsync(commands, RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
-        }
-
         var results = new PublishResult[envelopes.Count];
         for (var i = 0; i < envelopes.Count; i++)
         {
             results[i] = new PublishResult(envelopes[i].Envelope.Id, null, null);
+        }
+
+        if (unique.Count == 0)
+        {
+            if (commands.Count > 0)
+            {
+                await Redis.ExecuteAllAsync(commands, RespParsers.Ignore, cancellationToken).ConfigureAwait(false);
+            }
+
+            return results;
+        }
+
+        // Unique envelopes go through the script, in the same round trip as the plain pushes.
+        var plain = commands.Count;
+        foreach (var (_, keys, arguments) in unique)
+        {
+            commands.Add(RedisScriptingExtensions.EvaluateShaCommand(ScriptCatalog.QueuePublishUnique, keys, arguments));
+        }
+
+        var outcomes = await Redis.ExecuteEachAsync(commands, RespParsers.Int64, cancellationToken).ConfigureAwait(false);
+        Exception? failure = null;
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var (reply, error) = outcomes[i];
+            if (i >= plain)
+            {
+                var (index, keys, arguments) = unique[i - plain];
+                if (error is RedisServerException { Kind: RedisErrorKind.NoScript })
+                {
+                    // A restarted or flushed server lost the script: this call loads it and runs it.
+                    (reply, error) = (await Redis.EvaluateAsync(ScriptCatalog.QueuePublishUnique, keys, arguments, RespParsers.Int64, cancellationToken).ConfigureAwait(false), null);
+                }
+
+                results[index] = results[index] with { Duplicate = error is null && reply == 0 };
+            }
+
+            failure ??= error;
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
         return results;
@@ -60,13 +99,16 @@ internal sealed class ListTransport(RedisClient redis, KeySchema keys, Func<stri
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     // Immediate messages: one LPUSH per level, in publishing order (the first published ends up nearest
-    // the consumers' end). Delayed ones: one ZADD per level, scored by due time.
-    private List<RedisCommand> PublishCommands(string name, QueueOptions options, IReadOnlyList<OutgoingEnvelope> envelopes)
+    // the consumers' end). Delayed ones: one ZADD per level, scored by due time. Unique ones: one script
+    // call each (keys and arguments of QueuePublishUnique), with the index of their result.
+    private (List<RedisCommand> Commands, List<(int Index, RedisArg[] Keys, RedisArg[] Arguments)> Unique) PublishCommands(string name, QueueOptions options, IReadOnlyList<OutgoingEnvelope> envelopes)
     {
         var byKey = new Dictionary<string, (string Command, List<RedisArg> Args)>(StringComparer.Ordinal);
+        var unique = new List<(int, RedisArg[], RedisArg[])>();
         var now = Time.GetUtcNow();
-        foreach (var outgoing in envelopes)
+        for (var i = 0; i < envelopes.Count; i++)
         {
+            var outgoing = envelopes[i];
             if (outgoing.Priority < 0 || outgoing.Priority >= options.Priorities)
             {
                 throw new ArgumentOutOfRangeException(nameof(envelopes), outgoing.Priority,
@@ -74,17 +116,24 @@ internal sealed class ListTransport(RedisClient redis, KeySchema keys, Func<stri
             }
 
             var framed = EnvelopeFormat.ToFramed(outgoing.Envelope);
-            if (outgoing.Delay is { } delay && delay > TimeSpan.Zero)
+            long? due = outgoing.Delay is { } delay && delay > TimeSpan.Zero ? now.Add(delay).ToUnixTimeMilliseconds() : null;
+            var target = due is null ? Keys.Queue(name, outgoing.Priority) : Keys.Delayed(name, outgoing.Priority);
+            if (outgoing.UniqueFor is { } window)
             {
-                ArgsOf("ZADD", Keys.Delayed(name, outgoing.Priority)).AddRange([now.Add(delay).ToUnixTimeMilliseconds(), framed]);
+                unique.Add((i, [Keys.Unique(name, outgoing.Envelope.Id), target],
+                    [(long)Math.Ceiling(window.TotalMilliseconds), framed, due is { } at ? (RedisArg)at : string.Empty]));
+            }
+            else if (due is { } score)
+            {
+                ArgsOf("ZADD", target).AddRange([score, framed]);
             }
             else
             {
-                ArgsOf("LPUSH", Keys.Queue(name, outgoing.Priority)).Add(framed);
+                ArgsOf("LPUSH", target).Add(framed);
             }
         }
 
-        return [.. byKey.Values.Select(static c => new RedisCommand(c.Command, [.. c.Args]).WithKey())];
+        return ([.. byKey.Values.Select(static c => new RedisCommand(c.Command, [.. c.Args]).WithKey())], unique);
 
         List<RedisArg> ArgsOf(string command, string key)
         {

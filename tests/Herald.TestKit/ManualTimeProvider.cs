@@ -1,12 +1,18 @@
-namespace Herald.Testing.Tests;
+namespace Herald.TestKit;
 
 /// <summary>A clock that moves only when told to (<see cref="Advance"/>), firing the timers that fall due.</summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly List<Timer> _timers = [];
-    private readonly DateTimeOffset _start = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly DateTimeOffset _start;
     private long _ticks;
+
+    /// <summary>Starts the clock at <paramref name="start"/> (default 2030-01-01 00:00 UTC).</summary>
+    public ManualTimeProvider(DateTimeOffset? start = null)
+    {
+        _start = start ?? new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    }
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
