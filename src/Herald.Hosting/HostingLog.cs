@@ -17,7 +17,7 @@ internal static partial class HostingLog
     [LoggerMessage(3003, LogLevel.Error, "Hosted consumer of {Destination} (group {Group}) did not stop cleanly")]
     public static partial void StopFailed(ILogger logger, Destination destination, string group, Exception exception);
 
-    [LoggerMessage(3004, LogLevel.Error, "A hosted task worker failed to start; stopping the ones already started")]
+    [LoggerMessage(3004, LogLevel.Error, "A hosted task worker or scheduler failed to start; stopping the ones already started")]
     public static partial void TaskWorkerStartFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(3005, LogLevel.Error, "A hosted task worker did not stop cleanly")]

@@ -1,5 +1,6 @@
 using Herald.Hosting.Tasks;
 using Herald.Tasks;
+using Herald.Tasks.Scheduling;
 using Herald.Tasks.Workers;
 using Herald.TestKit;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,6 +58,21 @@ public sealed class HostedTaskWorkerTests(RedisFixture fixture) : IClassFixture<
         hosted.Consumers.Select(static c => c.Destination.Name).Should().BeEquivalentTo("default", "mail");
         await host.StopAsync();
         hosted.Consumers.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task AddHeraldTaskScheduler_EverySecondEntry_TheHostedWorkerRunsItsTicks()
+    {
+        var runs = 0;
+        await using var host = await TestHost.Build(TestHost.CreateBuilder(fixture.Url, fixture.NewPrefix(), services => services
+            .AddHeraldTaskWorker(Fast, (_, worker) => worker.Register<int>("heartbeat.ping", (_, _, _) =>
+            {
+                Interlocked.Increment(ref runs);
+                return ValueTask.CompletedTask;
+            }))
+            .AddHeraldTaskScheduler(null, static (_, scheduler) => scheduler.Add(PeriodicSchedule.Every("ping", "heartbeat.ping", 1, TimeSpan.FromSeconds(1)))))).StartAsync();
+
+        await Wait.UntilAsync(() => Volatile.Read(ref runs) >= 2, because: "the hosted scheduler enqueues a tick every second and the hosted worker runs it");
     }
 
     private static void Fast(TaskWorkerOptions options)

@@ -1,4 +1,5 @@
 using Herald.Tasks;
+using Herald.Tasks.Scheduling;
 using Herald.Tasks.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +38,30 @@ public static class HeraldTaskServiceCollectionExtensions
         // Registered after AddHerald's own service, so the client is connected when workers start.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HeraldTaskWorkerService>());
         return services;
+    }
+
+    /// <summary>
+    /// Runs a periodic task scheduler while the host runs: <paramref name="build"/> adds its entries. Run it in
+    /// as many hosts as you like: each tick is enqueued once however many schedulers run. Call after <c>AddHerald</c>.
+    /// </summary>
+    public static IServiceCollection AddHeraldTaskScheduler(this IServiceCollection services, Action<PeriodicTaskSchedulerOptions>? configure, Action<IServiceProvider, PeriodicTaskSchedulerBuilder> build)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(build);
+        services.AddSingleton(new HeraldTaskSchedulerRegistration(configure, build));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HeraldTaskWorkerService>());
+        return services;
+    }
+}
+
+/// <summary>One periodic task scheduler to run while the host runs, as registered by <c>AddHeraldTaskScheduler</c>.</summary>
+internal sealed class HeraldTaskSchedulerRegistration(Action<PeriodicTaskSchedulerOptions>? configure, Action<IServiceProvider, PeriodicTaskSchedulerBuilder> build)
+{
+    public Task<PeriodicTaskScheduler> StartAsync(HeraldClient client, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var builder = client.CreateTaskScheduler(configure);
+        build(services, builder);
+        return builder.StartAsync(cancellationToken);
     }
 }
 

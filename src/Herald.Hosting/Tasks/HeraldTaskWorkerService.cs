@@ -1,18 +1,21 @@
+using Herald.Tasks.Scheduling;
 using Herald.Tasks.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Hosting.Tasks;
 
-/// <summary>Starts the registered task workers with the host and stops them with it.</summary>
+/// <summary>Starts the registered task workers and periodic schedulers with the host and stops them with it.</summary>
 internal sealed class HeraldTaskWorkerService(
     HeraldClientProvider clients,
     IEnumerable<HeraldTaskWorkerRegistration> registrations,
+    IEnumerable<HeraldTaskSchedulerRegistration> schedulers,
     HostedConsumers hosted,
     IServiceProvider services,
     ILogger<HeraldTaskWorkerService> logger) : IHostedService
 {
     private readonly List<TaskWorker> _workers = [];
+    private readonly List<PeriodicTaskScheduler> _schedulers = [];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -38,10 +41,32 @@ internal sealed class HeraldTaskWorkerService(
                 hosted.Add(consumer);
             }
         }
+
+        // Schedulers start after the workers, so the first ticks find someone to run them.
+        foreach (var registration in schedulers)
+        {
+            try
+            {
+                _schedulers.Add(await registration.StartAsync(client, services, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                HostingLog.TaskWorkerStartFailed(logger, exception);
+                await StopAsync(CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        var running = _schedulers.ToList();
+        _schedulers.Clear();
+        foreach (var scheduler in running)
+        {
+            await scheduler.DisposeAsync().ConfigureAwait(false);
+        }
+
         var workers = _workers.ToList();
         _workers.Clear();
         foreach (var consumer in workers.SelectMany(static worker => worker.Consumers))
