@@ -57,7 +57,7 @@ public sealed class ConsumerBuilder
     /// (default 10 ms) for more to arrive. Returning acknowledges the whole batch; throwing sends each of
     /// its messages down the usual retry and dead-letter ladder. Undecodable or invalid messages are
     /// dead-lettered on their own and left out of the batch. The batch runs through tracing, metrics,
-    /// timeout, in-process retry and the circuit breaker; deduplication and <see cref="Use"/> middleware
+    /// timeout, in-process retry, the circuit breaker and the rate limit (one permit per message); deduplication and <see cref="Use"/> middleware
     /// apply to single messages only. A batch never exceeds <see cref="ConsumerOptions.Prefetch"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatchSize"/> is below 1 or <paramref name="maxWait"/> is negative.</exception>
