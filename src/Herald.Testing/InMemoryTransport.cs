@@ -1,6 +1,7 @@
 using System.Globalization;
 using Herald.Diagnostics;
 using Herald.Messages;
+using Herald.RateLimiting;
 using Herald.Transports;
 
 namespace Herald.Testing;
@@ -28,7 +29,7 @@ namespace Herald.Testing;
 /// <c>StreamOptions.Partitions</c> says, retention is not applied, and a channel's receiver count counts
 /// consumers (Redis counts connections, and one client's consumers share one).
 /// </remarks>
-public sealed partial class InMemoryTransport : ITransport
+public sealed partial class InMemoryTransport : ITransport, IRateLimiterProvider
 {
     private readonly Lock _lock = new();
     private readonly List<(Destination Destination, MessageEnvelope Envelope)> _published = [];
@@ -41,10 +42,19 @@ public sealed partial class InMemoryTransport : ITransport
     public InMemoryTransport(TimeProvider? time = null)
     {
         Time = time ?? TimeProvider.System;
+        RateLimiter = new InMemoryRateLimiter(Time);
     }
 
     /// <summary>The clock for delays, retries and visibility timeouts.</summary>
     public TimeProvider Time { get; }
+
+    /// <summary>
+    /// The global rate limits of every client of this transport (their <see cref="HeraldClient.RateLimiter"/> and
+    /// consumers' <c>ConsumerOptions.RateLimit</c>), in process on <see cref="Time"/>.
+    /// </summary>
+    public InMemoryRateLimiter RateLimiter { get; }
+
+    GlobalRateLimiter IRateLimiterProvider.RateLimiter => RateLimiter;
 
     /// <summary>Messages one channel or pattern consumer buffers before the oldest is dropped. Default 10 000, as the Redis client's.</summary>
     public int ChannelCapacity { get; init; } = 10_000;

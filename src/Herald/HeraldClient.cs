@@ -4,6 +4,7 @@ using Herald.Consuming;
 using Herald.Diagnostics;
 using Herald.Keys;
 using Herald.Messages;
+using Herald.RateLimiting;
 using Herald.Redis;
 using Herald.Security;
 using Herald.Transports;
@@ -34,6 +35,7 @@ public sealed partial class HeraldClient : IAsyncDisposable
     private readonly Lock _consumersLock = new();
     private readonly RedisClient? _ownedRedis;
     private readonly WorkerRegistry? _workers;
+    private readonly GlobalRateLimiter? _rateLimiter;
     private int _disposed;
 
     internal HeraldClient(HeraldOptions options, RedisClient? redis, bool ownsRedis, IEnumerable<ITransport> transports)
@@ -53,6 +55,10 @@ public sealed partial class HeraldClient : IAsyncDisposable
                 _transports[kind] = transport;
             }
         }
+
+        _rateLimiter = redis is not null
+            ? new RedisRateLimiter(redis, Keys, Time)
+            : _transports.Values.OfType<IRateLimiterProvider>().Select(static provider => provider.RateLimiter).FirstOrDefault();
 
         // Without Redis (the in-memory transport) there is no registry to announce to and no history to keep.
         if (redis is not null)
@@ -91,6 +97,14 @@ public sealed partial class HeraldClient : IAsyncDisposable
     /// <see cref="Inspection.HeraldInspector.ListWorkersAsync"/> lists it while it runs consumers; null without Redis.
     /// </summary>
     public string? WorkerId => _workers?.Id;
+
+    /// <summary>
+    /// Global rate limits shared by every process on this Redis and key prefix (<see cref="RedisRateLimiter"/>); without
+    /// Redis, the in-process limits of the in-memory transport, shared by the clients of that transport.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The client has neither Redis nor a transport that keeps rate limits.</exception>
+    public GlobalRateLimiter RateLimiter => _rateLimiter
+        ?? throw new InvalidOperationException("Rate limits need Redis (or Herald.Testing's InMemoryTransport, which keeps them in process); this client has neither.");
 
     internal TimeProvider Time { get; }
 

@@ -1,6 +1,7 @@
 using Herald.CircuitBreaker;
 using Herald.Deduplication;
 using Herald.Diagnostics;
+using Herald.RateLimiting;
 using Herald.Redis.Commands;
 using Herald.Retry;
 using Herald.Security;
@@ -14,7 +15,9 @@ namespace Herald.Consuming;
 /// <summary>
 /// Configures a consumer: handlers by message type, extra middleware, then <see cref="StartAsync"/>.
 /// The pipeline runs tracing → metrics → validation → deduplication → timeout → retry → circuit
-/// breaker → your middleware → handler.
+/// breaker → rate limit → your middleware → handler. The rate limit (<see cref="ConsumerOptions.RateLimit"/>)
+/// comes after the circuit breaker, so an open circuit spends no permits, and before your middleware, so the
+/// handler and your middleware run only with a permit; its wait counts towards the handler timeout.
 /// </summary>
 public sealed class ConsumerBuilder
 {
@@ -54,7 +57,7 @@ public sealed class ConsumerBuilder
     /// (default 10 ms) for more to arrive. Returning acknowledges the whole batch; throwing sends each of
     /// its messages down the usual retry and dead-letter ladder. Undecodable or invalid messages are
     /// dead-lettered on their own and left out of the batch. The batch runs through tracing, metrics,
-    /// timeout, in-process retry and the circuit breaker; deduplication and <see cref="Use"/> middleware
+    /// timeout, in-process retry, the circuit breaker and the rate limit (one permit per message); deduplication and <see cref="Use"/> middleware
     /// apply to single messages only. A batch never exceeds <see cref="ConsumerOptions.Prefetch"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatchSize"/> is below 1 or <paramref name="maxWait"/> is negative.</exception>
@@ -93,7 +96,7 @@ public sealed class ConsumerBuilder
 
     /// <summary>Validates the options and starts consuming.</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    /// <exception cref="InvalidOperationException">No handler is registered.</exception>
+    /// <exception cref="InvalidOperationException">No handler is registered, or a <see cref="ConsumerOptions.RateLimit"/> is set on a client with no rate limiter (<see cref="HeraldClient.RateLimiter"/>).</exception>
     /// <exception cref="DestinationAccessDeniedException">This client's role may not consume the destination.</exception>
     public async Task<Consumer> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -133,6 +136,12 @@ public sealed class ConsumerBuilder
         if (Options.CircuitBreaker is { } breaker)
         {
             pipeline.Add(new CircuitBreakerMiddleware(breaker, time, duration => consumer?.PauseFor(duration)));
+        }
+
+        if (Options.RateLimit is { } limit)
+        {
+            var limitName = Keys.KeySchema.GroupRateLimitName(_destination, Options.Group);
+            pipeline.Add(new RateLimitMiddleware(_client.RateLimiter, limitName, limit, RateLimitMiddleware.MaxWaitFor(Options.HandlerTimeout)));
         }
 
         // Batches share the steps that make sense for a group of messages; validation happened one by one

@@ -46,6 +46,17 @@ public sealed class ConsumerOptions
     /// <summary>Pause consumption while a dependency keeps failing; null turns it off (default).</summary>
     public CircuitBreakerSettings? CircuitBreaker { get; set; }
 
+    /// <summary>
+    /// A global rate limit on this consumer group of the destination: every consumer of the group, in every process,
+    /// draws on one shared limit (GCRA in Redis, <see cref="RateLimiting.RedisRateLimiter"/>), so <c>20/s</c> means
+    /// twenty messages a second in all, not per worker. A message whose permit is free within 2 s (at most half the
+    /// <see cref="HandlerTimeout"/>) waits for it; any other goes back to Redis without spending an attempt and returns
+    /// about when a permit is free. A batch handler takes one permit per message of the batch. On Pub/Sub, which
+    /// cannot hold a message back, a message with no permit in time fails like any other error. Null (default) for no limit.
+    /// </summary>
+    /// <example><c>options.RateLimit = RateLimit.Parse("20/s");</c></example>
+    public RateLimiting.RateLimit? RateLimit { get; set; }
+
     /// <summary>Validate received messages with DataAnnotations before the handler. Default true.</summary>
     public bool ValidateMessages { get; set; } = true;
 

@@ -21,6 +21,9 @@ public sealed class KeySchema
     private const string TasksTag = "#tasks";
     private const string SchedulesTag = "#schedules";
 
+    // Each rate limit has its own tag, so a cluster spreads limits over its nodes; the '#' keeps them apart from destinations.
+    private const string RateLimitTagPrefix = "#rate:";
+
     /// <summary>The prefix used when none is configured.</summary>
     public const string DefaultPrefix = "herald";
 
@@ -225,6 +228,28 @@ public sealed class KeySchema
 
     /// <summary>A glob matching every <see cref="Throughput"/> minute, for access rules (<c>ACL SETUSER ~pattern</c>).</summary>
     public string ThroughputPattern() => Key(ThroughputTag, "*");
+
+    /// <summary>
+    /// The state of global rate limit <paramref name="name"/> (<see cref="RateLimiting.RedisRateLimiter"/>): a string
+    /// holding the limit's GCRA theoretical arrival time (Unix µs), expiring when the limit is idle again. Its tag is
+    /// <c>#rate:</c> and the <see cref="EscapeName">escaped</see> name, so any name is safe and each limit may live on
+    /// its own cluster node; no destination name contains <c>#</c>, so no destination shares the tag.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    public string RateLimit(string name) => Key(RateLimitTagPrefix + EscapeName(name), "tat");
+
+    /// <summary>A glob matching every <see cref="RateLimit"/> key, for access rules (<c>ACL SETUSER ~pattern</c>).</summary>
+    public string RateLimitPattern() => Key(RateLimitTagPrefix + "*", "tat");
+
+    /// <summary>
+    /// The name of the global limit that <see cref="Consuming.ConsumerOptions.RateLimit"/> puts on consumer group
+    /// <paramref name="group"/> of <paramref name="destination"/>: <c>&lt;kind&gt;:&lt;name&gt;#&lt;group&gt;</c>, with the
+    /// channel or pattern name and the group <see cref="EscapeName">escaped</see> so that <c>#</c> separates them
+    /// unambiguously. Pass it to a <see cref="RateLimiting.GlobalRateLimiter"/> to draw on that limit from elsewhere.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="group"/> is empty.</exception>
+    public static string GroupRateLimitName(Destination destination, string group) =>
+        $"{Destination.KindName(destination.Kind)}:{KeyName(destination)}#{EscapeName(group)}";
 
     private static string MinuteName(DateTimeOffset minute) =>
         minute.ToUniversalTime().ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture);

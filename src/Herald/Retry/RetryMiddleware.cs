@@ -44,7 +44,7 @@ internal sealed class RetryMiddleware : IConsumeMiddleware
 
     internal static bool IsTransient(Exception exception) => exception is not (MessageValidationException or MessageDecodeException
         or MessageTooLargeException or DestinationAccessDeniedException or DuplicateInProgressException or Polly.CircuitBreaker.BrokenCircuitException
-        or OperationCanceledException or NoHandlerException);
+        or OperationCanceledException or NoHandlerException or DeferMessageException or RejectMessageException);
 }
 
 /// <summary>No handler was registered for the message's type.</summary>

@@ -43,6 +43,8 @@ internal static class ScriptCatalog
 
     public static LuaScript ThroughputAdd { get; } = Load("ThroughputAdd");
 
+    public static LuaScript RateLimitAcquire { get; } = Load("RateLimitAcquire");
+
     public static LuaScript Load(string name)
     {
         var resource = $"Herald.Scripts.{name}.lua";

@@ -13,8 +13,9 @@ namespace Herald.Security;
 /// </summary>
 /// <remarks>
 /// Keys are allowed part by part, as <see cref="KeySchema"/> builds them: a publisher gets only the stream
-/// (every partition) or the queue lists, delayed sets and unique-publish markers it writes; a consumer gets the destination's dead
-/// letters, retries, processing and landing lists, consumer heartbeats, pause flags and dedup markers as well. The
+/// (every partition) or the queue lists, delayed sets and unique-publish markers it writes; a consumer gets the
+/// destination's dead letters, retries, processing and landing lists, consumer heartbeats, pause flags, dedup
+/// markers and the rate limits of its groups (<see cref="KeySchema.GroupRateLimitName"/>) as well. The
 /// registry hash (<see cref="KeySchema.Destinations"/>) is writable, because every bus registers the
 /// destinations it touches there. Lua scripts run under the same rules, so they add no reach.
 /// </remarks>
@@ -202,6 +203,11 @@ public sealed class AclPlan
     {
         // Every consumer checks its pause flag and may keep dedup markers and write dead letters.
         commands.UnionWith(["hexists", "set", "get", "del", "xadd"]);
+
+        // A consumer group may share a global rate limit (script RateLimitAcquire, which reads the server's TIME).
+        keyPatterns.Add(keys.RateLimit(KeySchema.GroupRateLimitName(destination with { Name = EscapeGlob(destination.Name) }, "*")));
+        commands.UnionWith(Scripts);
+        commands.Add("time");
         switch (destination.Kind)
         {
             case DestinationKind.Stream:
@@ -218,7 +224,6 @@ public sealed class AclPlan
                     }
 
                     keyPatterns.AddRange([keys.Paused(name, DestinationKind.Stream), keys.Dedup(name, "*", "*")]);
-                    commands.UnionWith(Scripts);
                     commands.UnionWith(
                     [
                         "xreadgroup", "xack", "xautoclaim", "xclaim", "xpending", "xgroup|create", "xgroup|createconsumer",
@@ -236,7 +241,6 @@ public sealed class AclPlan
                         keys.Processing(name, "*"), keys.Landing(name, "*"), keys.QueueConsumers(name), keys.Deliveries(name), keys.DeadLetters(name),
                         keys.Paused(name, DestinationKind.Queue), keys.Dedup(name, "*", "*"),
                     ]);
-                    commands.UnionWith(Scripts);
                     commands.UnionWith(
                     [
                         "blmove", "lmove", "lpush", "rpush", "lrange", "lrem", "zadd", "zrangebyscore", "zrem", "zscore",

@@ -49,6 +49,29 @@ public sealed class KeySchemaTests
     }
 
     [Fact]
+    public void RateLimit_AnyName_HasItsOwnReservedTagWithTheNameEscaped()
+    {
+        var keys = new KeySchema("app");
+
+        keys.RateLimit("tasks.send_email").Should().Be("app:{#rate:tasks.send_email}:tat");
+        keys.RateLimit("odd {name} #1").Should().Be("app:{#rate:odd%20%7Bname%7D%20%231}:tat");
+        keys.RateLimitPattern().Should().Be("app:{#rate:*}:tat");
+        FluentActions.Invoking(() => keys.RateLimit(string.Empty)).Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void GroupRateLimitName_DestinationAndGroup_SeparatedUnambiguously()
+    {
+        var keys = new KeySchema("app");
+
+        KeySchema.GroupRateLimitName(Destination.Queue("jobs"), "default").Should().Be("queue:jobs#default");
+        keys.RateLimit(KeySchema.GroupRateLimitName(Destination.Queue("jobs"), "default")).Should().Be("app:{#rate:queue:jobs%23default}:tat");
+        KeySchema.GroupRateLimitName(Destination.Queue("a:b"), "c").Should().NotBe(KeySchema.GroupRateLimitName(Destination.Queue("a"), "b:c"));
+        KeySchema.GroupRateLimitName(Destination.Channel("a#b"), "c").Should().NotBe(KeySchema.GroupRateLimitName(Destination.Channel("a"), "b#c"));
+        KeySchema.GroupRateLimitName(Destination.Stream("jobs"), "default").Should().NotBe(KeySchema.GroupRateLimitName(Destination.Queue("jobs"), "default"));
+    }
+
+    [Fact]
     public void Throughput_AnyOffset_NamesTheUtcMinute()
     {
         var keys = new KeySchema("app");

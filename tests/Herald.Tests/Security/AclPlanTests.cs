@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Herald.Redis;
 using Herald.Redis.Commands;
+using Herald.RateLimiting;
 using Herald.Security;
 using Herald.TestKit;
 using Herald.Transports.Streams;
@@ -15,6 +16,9 @@ public sealed class AclPlanTests(BusFixture fixture) : IClassFixture<BusFixture>
 {
     private const string Password = "s3cret pass";
 
+    // Every consumer draws on a group rate limit, so the plan must allow its script and key.
+    private static readonly RateLimit s_generous = RateLimit.Parse("1000/s burst 100");
+
     [Fact]
     public async Task Create_AppliedToRedis_BusAsThatUserPublishesAndConsumesItsStreamQueueAndChannels()
     {
@@ -25,7 +29,7 @@ public sealed class AclPlanTests(BusFixture fixture) : IClassFixture<BusFixture>
 
         // Stream: two partitions, a consumer group, a delayed retry and a dead letter, trimming under the group.
         var handled = new ConcurrentQueue<string>();
-        await using (await bus.Consume(names.Orders, o => { BusFixture.Fast(o); o.Group = "billing"; o.Retry.MaxDeliveries = 2; })
+        await using (await bus.Consume(names.Orders, o => { BusFixture.Fast(o); o.Group = "billing"; o.Retry.MaxDeliveries = 2; o.RateLimit = s_generous; })
             .Handle<AclOrder>((c, _) => c.Message.Id == "poison" ? throw new InvalidOperationException("deliberate") : Handled(handled, c.Message.Id))
             .StartAsync())
         {
@@ -38,7 +42,7 @@ public sealed class AclPlanTests(BusFixture fixture) : IClassFixture<BusFixture>
 
         // Queue: an immediate and a delayed message.
         var jobs = new ConcurrentQueue<string>();
-        await using (await bus.Consume(names.Jobs, BusFixture.Fast).Handle<AclOrder>((c, _) => Handled(jobs, c.Message.Id)).StartAsync())
+        await using (await bus.Consume(names.Jobs, o => { BusFixture.Fast(o); o.RateLimit = s_generous; }).Handle<AclOrder>((c, _) => Handled(jobs, c.Message.Id)).StartAsync())
         {
             await bus.PublishAsync(names.Jobs, new AclOrder("j-1"));
             await bus.PublishAsync(names.Jobs, new AclOrder("j-2"), new PublishOptions { Delay = TimeSpan.FromMilliseconds(200) });
@@ -50,7 +54,7 @@ public sealed class AclPlanTests(BusFixture fixture) : IClassFixture<BusFixture>
 
         // Channel and pattern.
         var heard = new ConcurrentQueue<string>();
-        await using (await bus.Consume(names.Events, BusFixture.Fast).Handle<AclOrder>((c, _) => Handled(heard, "channel:" + c.Message.Id)).StartAsync())
+        await using (await bus.Consume(names.Events, o => { BusFixture.Fast(o); o.RateLimit = s_generous; }).Handle<AclOrder>((c, _) => Handled(heard, "channel:" + c.Message.Id)).StartAsync())
         await using (await bus.Consume(names.EventPattern, BusFixture.Fast).Handle<AclOrder>((c, _) => Handled(heard, "pattern:" + c.Message.Id)).StartAsync())
         {
             await Wait.UntilAsync(async () => (await bus.PublishAsync(names.Events, new AclOrder("e-1"))).Receivers == 2,
@@ -77,6 +81,9 @@ public sealed class AclPlanTests(BusFixture fixture) : IClassFixture<BusFixture>
         await ShouldBeRefused(() => bus.PublishAsync(Destination.Channel("elsewhere-" + names.Events.Name), new AclOrder("x")).AsTask(), "another channel");
         await ShouldBeRefused(() => redis.ExecuteAsync("GET", other.Scratch("other", "secret")).AsTask(), "a key outside the plan");
         await ShouldBeRefused(() => redis.ExecuteAsync("XRANGE", other.DeadLetters("payments"), "-", "+").AsTask(), "another stream's dead letters");
+        await ShouldBeRefused(() => redis.ExecuteAsync("GET", other.RateLimit(Herald.Keys.KeySchema.GroupRateLimitName(Destination.Queue("emails"), "default"))).AsTask(),
+            "another queue's rate limit");
+        await ShouldBeRefused(() => redis.ExecuteAsync("GET", other.RateLimit("geocoder")).AsTask(), "a rate limit of no group of the service");
         await ShouldBeRefused(() => redis.ExecuteAsync("FLUSHALL").AsTask(), "FLUSHALL");
         await ShouldBeRefused(() => redis.ExecuteAsync("KEYS", "*").AsTask(), "KEYS");
         await ShouldBeRefused(() => redis.ExecuteAsync("CONFIG", "GET", "*").AsTask(), "CONFIG");
@@ -103,10 +110,12 @@ public sealed class AclPlanTests(BusFixture fixture) : IClassFixture<BusFixture>
 
         var plan = AclPlan.Create(service);
 
-        plan.Commands.Should().Contain(["xadd", "blmove", "evalsha", "psubscribe", "hello", "client|setname"])
+        plan.Commands.Should().Contain(["xadd", "blmove", "evalsha", "psubscribe", "hello", "client|setname", "time"])
             .And.NotContain(["flushall", "flushdb", "config", "keys", "debug", "scan", "xreadgroup", "publish", "client|setinfo"]);
         plan.KeyPatterns.Should().Contain(["app:{payments}:stream", "app:{payments#[0-9]*}:stream", @"app:{in\*voices}:queue", @"app:{in\*voices}:processing:*", "app:{shop:*}:dlq", @"app:{shop:\*}:paused:pattern", "app:destinations"])
             .And.NotContain("app:{payments}:dlq", "a publisher does not touch dead letters");
+        plan.KeyPatterns.Should().Contain([@"app:{#rate:queue:in\*voices%23*}:tat", @"app:{#rate:pattern:shop:\*%23*}:tat"], "a consumer may share its groups' rate limits")
+            .And.NotContain(@"app:{#rate:stream:payments%23*}:tat", "a publisher has no rate limit");
         plan.ChannelPatterns.Should().Equal("shop:*");
         plan.PasswordRule.Should().Be("#30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4", "the password is carried as its SHA-256");
         plan.SetUserCommands[0].Should().Equal("ACL", "SETUSER", "billing", "reset", "on", plan.PasswordRule);
