@@ -1,0 +1,43 @@
+using Herald.CrashWorker;
+using Herald.TestKit;
+
+namespace Herald.Tasks.Tests;
+
+/// <summary>Faults between a worker and Redis, and queue items that are not tasks: nothing is lost, stuck or run wrongly.</summary>
+public sealed class TaskFaultTests(TaskFixture fixture) : IClassFixture<TaskFixture>
+{
+    [Fact]
+    public async Task Worker_ConnectionsCutWhileTasksRun_RecoversAndEveryTaskCompletes()
+    {
+        await using var bench = await fixture.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(fixture.Server.Host, fixture.Server.Port);
+        await using var behindProxy = await bench.ConnectAsync(ProxyUrl(proxy));
+        const string queue = "cut";
+        const int total = 150;
+        var handles = await bench.Tasks.EnqueueManyAsync(CrashTasks.Work.Name, [.. Enumerable.Range(0, total).Select(static n => new CrashArgs(n))],
+            new TaskOptions { Queue = queue });
+        await using var worker = await TaskBench.Worker(behindProxy, options =>
+            {
+                options.Queues.Clear();
+                options.Queues.Add(queue);
+            })
+            .RegisterWork(behindProxy, TimeSpan.FromMilliseconds(20), settings => settings.RetryDelay = TimeSpan.FromMilliseconds(50))
+            .StartAsync();
+
+        foreach (var progress in (int[])[30, 70, 110])
+        {
+            await Wait.UntilAsync(() => worker.Statistics.Succeeded >= progress && worker.Statistics.Running > 0,
+                because: $"{progress} tasks are done and more run");
+            proxy.ResetAll();
+        }
+
+        var finished = await Task.WhenAll(handles.Select(h => bench.Tasks.WaitAsync(h.TaskId, TimeSpan.FromSeconds(60)).AsTask()));
+        finished.Should().OnlyContain(static info => info.State == TaskState.Succeeded, "every task ends Succeeded despite the cuts");
+        (await Task.WhenAll(handles.Select(h => bench.Tasks.GetResultAsync<int>(h.TaskId, TimeSpan.Zero).AsTask())))
+            .Should().Equal(Enumerable.Range(0, total).Select(static n => n * 2));
+        (await CrashTasks.DoneAsync(bench.Bus)).Should().BeEquivalentTo(handles.Select(static h => h.TaskId));
+        (await bench.DrainedAsync(queue)).DeadLetters.Should().Be(0, "no task is stuck or dead-lettered");
+    }
+
+    private static string ProxyUrl(FaultProxy proxy) => $"redis://{proxy.Host}:{proxy.Port}";
+}
