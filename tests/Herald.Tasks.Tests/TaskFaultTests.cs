@@ -39,5 +39,38 @@ public sealed class TaskFaultTests(TaskFixture fixture) : IClassFixture<TaskFixt
         (await bench.DrainedAsync(queue)).DeadLetters.Should().Be(0, "no task is stuck or dead-lettered");
     }
 
+    [Fact]
+    public async Task Run_ConnectionLostWhileTheResultIsStored_ResultRecordedNotDeadLettered()
+    {
+        await using var bench = await fixture.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(fixture.Server.Host, fixture.Server.Port);
+        await using var behindProxy = await bench.ConnectAsync(ProxyUrl(proxy));
+        var returning = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var worker = await TaskBench.Worker(behindProxy, options => options.Concurrency = 1)
+            .Register<AddArgs, int>("store", (args, _, _) =>
+            {
+                if (!returning.Task.IsCompleted)
+                {
+                    // From now on every byte waits a second in the proxy, so the write of this result is still on
+                    // its way (sent, its reply not back) when the test cuts the connection.
+                    proxy.Latency = TimeSpan.FromSeconds(1);
+                    returning.SetResult(proxy.BytesForwarded);
+                }
+
+                return ValueTask.FromResult(args.X + args.Y);
+            }, settings => settings.MaxRetries = 0)
+            .StartAsync();
+
+        var handle = await bench.Tasks.EnqueueAsync<AddArgs>("store", new AddArgs(3, 4));
+        var forwarded = await returning.Task.WaitAsync(Wait.DefaultTimeout);
+        await Wait.UntilAsync(() => proxy.BytesForwarded > forwarded, because: "the delayed traffic, the result's write with it, passes the proxy");
+        proxy.ResetAll();
+        proxy.Heal();
+
+        (await bench.Tasks.GetResultAsync<int>(handle.TaskId, Wait.DefaultTimeout)).Should().Be(7, "the result is stored once Redis is back");
+        (await handle.GetInfoAsync()).Attempt.Should().Be(1, "a write Redis did not confirm is not a failed attempt");
+        (await bench.DrainedAsync("default")).DeadLetters.Should().Be(0, "a task whose result could not be stored is not dead-lettered");
+    }
+
     private static string ProxyUrl(FaultProxy proxy) => $"redis://{proxy.Host}:{proxy.Port}";
 }
