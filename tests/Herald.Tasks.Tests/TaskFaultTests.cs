@@ -1,4 +1,6 @@
+using System.Text;
 using Herald.CrashWorker;
+using Herald.Redis.Commands;
 using Herald.TestKit;
 
 namespace Herald.Tasks.Tests;
@@ -70,6 +72,46 @@ public sealed class TaskFaultTests(TaskFixture fixture) : IClassFixture<TaskFixt
         (await bench.Tasks.GetResultAsync<int>(handle.TaskId, Wait.DefaultTimeout)).Should().Be(7, "the result is stored once Redis is back");
         (await handle.GetInfoAsync()).Attempt.Should().Be(1, "a write Redis did not confirm is not a failed attempt");
         (await bench.DrainedAsync("default")).DeadLetters.Should().Be(0, "a task whose result could not be stored is not dead-lettered");
+    }
+
+    [Fact]
+    public async Task Run_ArgumentsThatDoNotDecodeAndJunkItems_DeadLetteredAsUndecodableOthersUnaffected()
+    {
+        await using var bench = await fixture.StartAsync();
+        await using var worker = await bench.Worker()
+            .Register<AddArgs, int>("sum", (args, _, _) => ValueTask.FromResult(args.X + args.Y))
+            .StartAsync();
+        var before = await bench.Tasks.EnqueueAsync<AddArgs>("sum", new AddArgs(1, 2));
+
+        // What a producer in another language might push: a task envelope whose arguments are not an AddArgs,
+        // one whose JSON is cut short, and two items that are no envelope at all (a JSON object and plain text).
+        var queue = bench.Bus.Keys.Queue("default");
+        string[] junk =
+        [
+            """{"specversion":"1.0","id":"bad-args","type":"sum","source":"elsewhere","datacontenttype":"application/json","data":"not an object"}""",
+            $$"""{"specversion":"1.0","id":"cut-short","type":"sum","source":"elsewhere","datacontenttype":"application/json","data_base64":"{{Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"x\": 1,"))}}"}""",
+            """{"x":5,"y":6}""",
+            "not a task at all",
+        ];
+        foreach (var item in junk)
+        {
+            await bench.Bus.Redis!.ListLeftPushAsync(queue, item);
+        }
+
+        var after = await bench.Tasks.EnqueueAsync<AddArgs>("sum", new AddArgs(3, 4));
+
+        (await bench.Tasks.GetResultAsync<int>(before.TaskId, Wait.DefaultTimeout)).Should().Be(3);
+        (await bench.Tasks.GetResultAsync<int>(after.TaskId, Wait.DefaultTimeout)).Should().Be(7);
+        var dlq = bench.Bus.Keys.DeadLetters("default");
+        await Wait.UntilAsync(async () => await bench.Bus.Redis!.StreamLengthAsync(dlq) >= junk.Length, because: "every junk item is dead-lettered");
+        var letters = (await bench.Bus.Redis!.StreamRangeAsync(dlq))
+            .Select(static entry => entry.Fields.ToDictionary(static f => f.Key, static f => Encoding.UTF8.GetString(f.Value.Span), StringComparer.Ordinal))
+            .ToList();
+        letters.Should().HaveCount(junk.Length).And.OnlyContain(static fields => fields["dlq-reason"] == "Undecodable");
+        letters.Select(static fields => fields["id"]).Should().Contain(["bad-args", "cut-short"]);
+        worker.Statistics.Succeeded.Should().Be(2, "an item without a task name is not run as the worker's only task");
+        (await bench.Tasks.GetInfoAsync("bad-args")).Known.Should().BeFalse("an undecodable task never started");
+        (await bench.DrainedAsync("default")).DeadLetters.Should().Be(junk.Length);
     }
 
     private static string ProxyUrl(FaultProxy proxy) => $"redis://{proxy.Host}:{proxy.Port}";
