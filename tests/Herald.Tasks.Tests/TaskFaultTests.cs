@@ -1,5 +1,6 @@
 using System.Text;
 using Herald.CrashWorker;
+using Herald.Redis;
 using Herald.Redis.Commands;
 using Herald.TestKit;
 
@@ -72,6 +73,37 @@ public sealed class TaskFaultTests(TaskFixture fixture) : IClassFixture<TaskFixt
         (await bench.Tasks.GetResultAsync<int>(handle.TaskId, Wait.DefaultTimeout)).Should().Be(7, "the result is stored once Redis is back");
         (await handle.GetInfoAsync()).Attempt.Should().Be(1, "a write Redis did not confirm is not a failed attempt");
         (await bench.DrainedAsync("default")).DeadLetters.Should().Be(0, "a task whose result could not be stored is not dead-lettered");
+    }
+
+    [Fact]
+    public async Task GetResultAsync_RedisFrozenPastTheWaitersCommandTimeout_WaitsOnAndGetsTheResult()
+    {
+        await using var bench = await fixture.StartAsync();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var worker = await bench.Worker()
+            .Register<AddArgs, int>("held", async (args, _, cancellationToken) =>
+            {
+                started.TrySetResult();
+                await gate.Task.WaitAsync(cancellationToken);
+                return args.X + args.Y;
+            })
+            .StartAsync();
+        await using var impatient = await bench.ConnectAsync($"{fixture.Url}?timeout=300ms");
+
+        var handle = await bench.Tasks.EnqueueAsync<AddArgs>("held", new AddArgs(2, 3));
+        await started.Task.WaitAsync(Wait.DefaultTimeout);
+        var result = impatient.CreateTaskClient().GetResultAsync<int>(handle.TaskId, TimeSpan.FromSeconds(30)).AsTask();
+        var channel = bench.Bus.Keys.TaskDone(handle.TaskId);
+        await Wait.UntilAsync(async () => await bench.Bus.Redis!.ExecuteAsync(new RedisCommand("PUBSUB", "NUMSUB", channel), static reply => reply[1].AsInt64()) == 1,
+            because: "the waiter listens for the task's announcement");
+
+        // The server answers nothing for longer than the waiter's 2 s recheck, so a read of the waiter's times out.
+        await bench.Bus.Redis!.ExecuteAsync(new RedisCommand("DEBUG", "SLEEP", "3"), RespParsers.Ignore);
+        result.IsCompleted.Should().BeFalse("a read that timed out does not end the wait");
+        gate.SetResult();
+
+        (await result.WaitAsync(Wait.DefaultTimeout)).Should().Be(5);
     }
 
     [Fact]
