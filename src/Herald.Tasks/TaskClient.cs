@@ -84,7 +84,10 @@ public sealed class TaskClient
     public ValueTask<TaskInfo> GetInfoAsync(string taskId, CancellationToken cancellationToken = default) =>
         Store.ReadAsync(taskId, cancellationToken);
 
-    /// <summary>Waits until the task is over (its final state is announced on Pub/Sub) and returns that state.</summary>
+    /// <summary>
+    /// Waits until the task is over (its final state is announced on Pub/Sub) and returns that state. Reads that fail
+    /// because Redis is out of reach (a restart, a dropped connection) are made again until the timeout.
+    /// </summary>
     /// <exception cref="TimeoutException">It was not over within <paramref name="timeout"/>.</exception>
     public async ValueTask<TaskInfo> WaitAsync(string taskId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -94,16 +97,28 @@ public sealed class TaskClient
         while (true)
         {
             // Subscribed first, read second: an announcement made between the two is still heard.
-            var info = await Store.ReadAsync(taskId, cancellationToken).ConfigureAwait(false);
-            if (info.State.IsFinal())
+            TaskInfo? info = null;
+            Exception? unavailable = null;
+            try
             {
-                return info;
+                info = await Store.ReadAsync(taskId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (RedisFaults.IsUnavailable(error))
+            {
+                // Redis is restarting or out of reach: the subscription reconnects by itself, so wait on and read again.
+                unavailable = error;
+            }
+
+            if (info is { } known && known.State.IsFinal())
+            {
+                return known;
             }
 
             var left = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
             if (left <= TimeSpan.Zero)
             {
-                throw new TimeoutException($"Task {taskId} was not over within {timeout.TotalMilliseconds:F0} ms; it is {info.State.ToWire()}.");
+                var state = info is null ? $"its state could not be read: {unavailable!.Message}" : $"it is {info.State.ToWire()}";
+                throw new TimeoutException($"Task {taskId} was not over within {timeout.TotalMilliseconds:F0} ms; {state}.", unavailable);
             }
 
             using var slice = new CancellationTokenSource(left < s_recheckInterval ? left : s_recheckInterval, _time);

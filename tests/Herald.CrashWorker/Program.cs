@@ -1,12 +1,20 @@
 using Herald;
+using Herald.CrashWorker;
 using Herald.Redis;
 
 // Usage: herald-crash-worker <redis-url> <key-prefix> <stream> <group> <consumer> <processed-set> <handler-ms>
 // Consumes <stream> and records each handled message id in the set <processed-set> before acknowledging,
 // so a test can tell what was handled at least once after killing this process at any moment.
+// With "tasks" first it runs a task worker instead (see TaskMode).
+if (args.Length > 0 && args[0] == "tasks")
+{
+    return await TaskMode.RunAsync(args[1..]);
+}
+
 if (args.Length != 7)
 {
     Console.Error.WriteLine("usage: herald-crash-worker <redis-url> <key-prefix> <stream> <group> <consumer> <processed-set> <handler-ms>");
+    Console.Error.WriteLine("   or: " + TaskMode.Usage);
     return 2;
 }
 

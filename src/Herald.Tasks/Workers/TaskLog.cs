@@ -28,4 +28,7 @@ internal static partial class TaskLog
 
     [LoggerMessage(5007, LogLevel.Warning, "Task {TaskName} {TaskId} ignored its cancelled token and was abandoned still running")]
     public static partial void Abandoned(ILogger logger, string taskName, string taskId);
+
+    [LoggerMessage(5008, LogLevel.Warning, "Task {TaskName} {TaskId}: Redis did not take its state ({Error}); it goes back to the queue for {Delay}, its attempt not spent")]
+    public static partial void StateUnavailable(ILogger logger, string taskName, string taskId, TimeSpan delay, string error);
 }

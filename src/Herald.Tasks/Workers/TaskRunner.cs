@@ -16,6 +16,8 @@ namespace Herald.Tasks.Workers;
 /// </summary>
 internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, TimeProvider time, string workerId, TaskWorkerStatistics statistics, ILogger logger)
 {
+    // How long a task whose state could not be written waits in Redis before it is delivered again.
+    private static readonly TimeSpan s_unavailableDelay = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, TaskRun> _running = new(StringComparer.Ordinal);
 
     /// <summary>Cancels the run of <paramref name="taskId"/> on this worker, if it runs here.</summary>
@@ -44,13 +46,15 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, TimeP
         message.Context.MaxDeliveries = maxRetries + 1;
         if (ReadNumber(headers, TaskHeaders.Expires) is { } expires && time.GetUtcNow().ToUnixTimeMilliseconds() > expires)
         {
-            await store.EndAsync(taskId, TaskState.Expired, "expired before a worker started it", settings.ResultTtl, CancellationToken.None).ConfigureAwait(false);
+            await RecordAsync(() => store.EndAsync(taskId, TaskState.Expired, "expired before a worker started it", settings.ResultTtl, CancellationToken.None), task.Name, taskId)
+                .ConfigureAwait(false);
             statistics.AddExpired();
             TaskLog.Expired(logger, task.Name, taskId, DateTimeOffset.FromUnixTimeMilliseconds(expires));
             return;
         }
 
-        var claimed = await store.StartAsync(taskId, workerId, attempt, settings.ResultTtl, task.Name, message.Destination.Name, envelope.Time, cancellationToken).ConfigureAwait(false);
+        var claimed = await RecordAsync(() => store.StartAsync(taskId, workerId, attempt, settings.ResultTtl, task.Name, message.Destination.Name, envelope.Time, cancellationToken),
+            task.Name, taskId).ConfigureAwait(false);
         if (claimed != TaskState.Started)
         {
             Skip(task.Name, taskId, claimed);
@@ -108,14 +112,15 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, TimeP
         if (failure is null)
         {
             var body = task.HasResult && !settings.IgnoreResult ? codec.Encode(result, typeof(TResult), taskId) : (EncodedBody?)null;
-            await store.SucceedAsync(taskId, body, settings.ResultTtl, CancellationToken.None).ConfigureAwait(false);
+            await RecordAsync(() => store.SucceedAsync(taskId, body, settings.ResultTtl, CancellationToken.None), task.Name, taskId).ConfigureAwait(false);
             statistics.AddSucceeded();
             return;
         }
 
         if (run.Revoked)
         {
-            await store.EndAsync(taskId, TaskState.Revoked, "revoked and terminated while running", settings.ResultTtl, CancellationToken.None).ConfigureAwait(false);
+            await RecordAsync(() => store.EndAsync(taskId, TaskState.Revoked, "revoked and terminated while running", settings.ResultTtl, CancellationToken.None), task.Name, taskId)
+                .ConfigureAwait(false);
             statistics.AddRevoked();
             TaskLog.Revoked(logger, task.Name, taskId, "terminated while running");
             return;
@@ -142,7 +147,8 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, TimeP
         {
             var delay = (failure as TaskRetryException)?.Delay ?? settings.DelayFor(attempt);
             consume.RetryDelay = delay;
-            var recorded = await store.FailAsync(taskId, failure, time.GetUtcNow() + delay, settings.ResultTtl, CancellationToken.None).ConfigureAwait(false);
+            var recorded = await RecordAsync(() => store.FailAsync(taskId, failure, time.GetUtcNow() + delay, settings.ResultTtl, CancellationToken.None), taskName, taskId)
+                .ConfigureAwait(false);
             if (recorded == TaskState.Revoked)
             {
                 // Revoked while it ran: no retry. The message is acknowledged and the revocation stands.
@@ -158,10 +164,35 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, TimeP
 
         // No delivery is left: the consumer dead-letters the message now, with this error as the reason.
         consume.MaxDeliveries = attempt;
-        await store.FailAsync(taskId, failure, retryAt: null, settings.ResultTtl, CancellationToken.None).ConfigureAwait(false);
+        await RecordAsync(() => store.FailAsync(taskId, failure, retryAt: null, settings.ResultTtl, CancellationToken.None), taskName, taskId).ConfigureAwait(false);
         statistics.AddFailed();
         TaskLog.Failed(logger, taskName, taskId, attempt, failure.Message);
         ExceptionDispatchInfo.Throw(failure);
+    }
+
+    // A state write Redis did not confirm (a dropped connection, a restart, a server still loading) says nothing
+    // about the task: failing for it would spend an attempt, and on the last one dead-letter the task while its
+    // state still said it ran. The write is tried once more (it waits in the client's backlog while the client
+    // reconnects; every write here may safely be repeated), then the message is deferred: it waits in Redis and
+    // comes back with the same attempt, and a run whose success was recorded after all is not repeated.
+    private async ValueTask<TaskState> RecordAsync(Func<ValueTask<TaskState>> write, string taskName, string taskId)
+    {
+        try
+        {
+            return await write().ConfigureAwait(false);
+        }
+        catch (Exception first) when (RedisFaults.IsUnavailable(first))
+        {
+            try
+            {
+                return await write().ConfigureAwait(false);
+            }
+            catch (Exception second) when (RedisFaults.IsUnavailable(second))
+            {
+                TaskLog.StateUnavailable(logger, taskName, taskId, s_unavailableDelay, second.Message);
+                throw new DeferMessageException(s_unavailableDelay, $"The state of task {taskName} {taskId} could not be written: {second.Message}");
+            }
+        }
     }
 
     private void Skip(string taskName, string taskId, TaskState state)

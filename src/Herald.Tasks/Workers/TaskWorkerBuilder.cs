@@ -93,6 +93,10 @@ public sealed class TaskWorkerBuilder
                     task.Bind(consumer, runner);
                 }
 
+                // An item without a type names no task. Bound explicitly, it is dead-lettered as undecodable; left
+                // unbound, a consumer with a single handler would take it for that task and run it.
+                consumer.Handle<ReadOnlyMemory<byte>>(static (message, _) => throw NotATask(message.Envelope.Id), type: string.Empty);
+
                 worker.Add(await consumer.StartAsync(cancellationToken).ConfigureAwait(false));
             }
         }
@@ -119,6 +123,9 @@ public sealed class TaskWorkerBuilder
         options.Retry.MaxDeliveries = deliveries;
         Options.ConfigureConsumer?.Invoke(options);
     }
+
+    private static MessageDecodeException NotATask(string id) =>
+        new($"Message {id} carries no task name (its type is empty): it is not a task envelope.");
 
     private static TaskSettings Settings(string name, Action<TaskSettings>? configure)
     {

@@ -4,7 +4,6 @@ using Herald.Inspection;
 using Herald.Keys;
 using Herald.Redis.Commands;
 using Herald.Testing;
-using Herald.Tests.Resilience;
 using Herald.TestKit;
 
 namespace Herald.Tests.Inspection;

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 
-namespace Herald.Tests.Resilience;
+namespace Herald.TestKit;
 
-/// <summary>The crash worker (tests/Herald.CrashWorker) as a child process that a test can SIGKILL.</summary>
-internal sealed class WorkerProcess : IAsyncDisposable
+/// <summary>
+/// The crash worker (tests/Herald.CrashWorker) as a child process that a test can SIGKILL. A test project
+/// that uses it references the crash worker's project, so its assembly sits beside the tests.
+/// </summary>
+public sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
