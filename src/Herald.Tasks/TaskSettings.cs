@@ -37,6 +37,13 @@ public sealed class TaskSettings
     /// </summary>
     public Func<Exception, bool>? RetryOn { get; set; }
 
+    /// <summary>
+    /// A global rate limit on runs of this task, shared by every worker on the Redis and key prefix (Celery's
+    /// <c>rate_limit</c> is per worker): <c>RateLimit.Parse("10/m")</c>. A run whose permit is due within 2 s waits
+    /// for it; a later one goes back to its queue until then, without spending an attempt. Default none.
+    /// </summary>
+    public Herald.RateLimiting.RateLimit? RateLimit { get; set; }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Herald.Codecs;
 using Herald.Consuming;
+using Herald.RateLimiting;
 using Herald.Tasks.State;
 using Herald.Timeouts;
 using Microsoft.Extensions.Logging;
@@ -14,10 +15,13 @@ namespace Herald.Tasks.Workers;
 /// and tells the consumer underneath whether to acknowledge, retry (with the task's own backoff and limit) or
 /// dead-letter the message.
 /// </summary>
-internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, TimeProvider time, string workerId, TaskWorkerStatistics statistics, ILogger logger)
+internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, GlobalRateLimiter rateLimiter, TimeProvider time, string workerId, TaskWorkerStatistics statistics, ILogger logger)
 {
     // How long a task whose state could not be written waits in Redis before it is delivered again.
     private static readonly TimeSpan s_unavailableDelay = TimeSpan.FromSeconds(1);
+    // The prefix of a task's rate-limit name, apart from the consumer groups' (kind:name#group) ones.
+    private const string TaskRateLimitPrefix = "task:";
+    private static readonly TimeSpan s_rateLimitWait = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, TaskRun> _running = new(StringComparer.Ordinal);
 
     /// <summary>Cancels the run of <paramref name="taskId"/> on this worker, if it runs here.</summary>
@@ -51,6 +55,11 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, TimeP
             statistics.AddExpired();
             TaskLog.Expired(logger, task.Name, taskId, DateTimeOffset.FromUnixTimeMilliseconds(expires));
             return;
+        }
+
+        if (settings.RateLimit is { } limit)
+        {
+            await AwaitPermitAsync(task.Name, limit, cancellationToken).ConfigureAwait(false);
         }
 
         var claimed = await RecordAsync(() => store.StartAsync(taskId, workerId, attempt, settings.ResultTtl, task.Name, message.Destination.Name, envelope.Time, cancellationToken),
@@ -192,6 +201,24 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, TimeP
                 TaskLog.StateUnavailable(logger, taskName, taskId, s_unavailableDelay, second.Message);
                 throw new DeferMessageException(s_unavailableDelay, $"The state of task {taskName} {taskId} could not be written: {second.Message}");
             }
+        }
+    }
+
+    // One limit per task name, shared by every worker on this Redis. A permit due within a short wait is waited
+    // for here; a later one sends the task back to its queue without spending an attempt, its state untouched.
+    private async ValueTask AwaitPermitAsync(string taskName, RateLimit limit, CancellationToken cancellationToken)
+    {
+        var lease = await rateLimiter.AcquireAsync(TaskRateLimitPrefix + taskName, limit, 1, s_rateLimitWait, cancellationToken).ConfigureAwait(false);
+        if (!lease.Granted)
+        {
+            // Spread over one wait, so deferred tasks do not all come back at the instant the limit frees up.
+            var back = lease.RetryAfter + (s_rateLimitWait * Random.Shared.NextDouble());
+            throw new DeferMessageException(back, $"Rate limit {limit} of task {taskName} has no permit free within {s_rateLimitWait.TotalSeconds:F0} s.");
+        }
+
+        if (lease.Wait > TimeSpan.Zero)
+        {
+            await Task.Delay(lease.Wait, rateLimiter.Time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -79,7 +79,7 @@ public sealed class TaskWorkerBuilder
         var logger = (_bus.Options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Herald.Tasks");
         var statistics = new TaskWorkerStatistics();
         var workerId = _bus.WorkerId ?? Environment.MachineName;
-        var runner = new TaskRunner(new TaskStateStore(redis, _bus.Keys, time), _bus.Codec, time, workerId, statistics, logger);
+        var runner = new TaskRunner(new TaskStateStore(redis, _bus.Keys, time), _bus.Codec, _bus.RateLimiter, time, workerId, statistics, logger);
         var worker = new TaskWorker(redis, _bus.Keys, runner, statistics, logger);
         try
         {
