@@ -56,6 +56,29 @@ public sealed class AclCommandTests(RedisFixture redis) : IClassFixture<RedisFix
         (await service.ExecuteAsync("PUBLISH", "alerts", "x")).AsInt64().Should().Be(0, "nopass lets any password in and the channel is allowed");
     }
 
+    [Fact]
+    public async Task Acl_ServiceWithTasks_AllowsTheTaskStatesChannelsAndSchedules()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"herald-acl-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{"user":"mailer","noPassword":true,"keyPrefix":"shop","publish":["queue:mail"],"consume":["queue:mail"],"tasks":true}""");
+        try
+        {
+            var run = await HeraldTool.RunAsync("acl", file, "--json");
+
+            run.ExitCode.Should().Be(0, run.ToString());
+            using var json = JsonDocument.Parse(run.Output);
+            var root = json.RootElement;
+            root.GetProperty("keyPatterns").EnumerateArray().Select(k => k.GetString()).Should()
+                .Contain("shop:{#task:*}:state").And.Contain("shop:{#rate:task:*}:tat").And.Contain("shop:{#schedules}:index");
+            root.GetProperty("channels").EnumerateArray().Select(c => c.GetString()).Should()
+                .Equal("shop:{#task:*}:done", "shop:{#tasks}:control");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("""{"user":"svc","publish":["stream:a"]}""", "Password must be set")]
     [InlineData("""{"user":"svc","password":"p","publish":["a"]}""", "'a' is not a destination")]

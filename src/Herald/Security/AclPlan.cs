@@ -95,6 +95,11 @@ public sealed class AclPlan
             AddConsumer(destination, keys, commands, keyPatterns, channels);
         }
 
+        if (service.Tasks)
+        {
+            AddTasks(keys, commands, keyPatterns, channels);
+        }
+
         if (keyPatterns.Count > 0)
         {
             // Streams and queues register themselves for tooling with HSET on first use.
@@ -166,6 +171,24 @@ public sealed class AclPlan
         }
 
         return escaped.ToString();
+    }
+
+    // Task states (scripts TaskStart, TaskFinish, TaskRevoke; HGETALL to read them), the result announcements and
+    // the control channel, task rate limits (RateLimitAcquire reads TIME) and periodic schedule records
+    // (ScheduleRecord; SMEMBERS to list them). Task ids and entry names are the service's own, so the state keys
+    // are allowed by pattern, under the service's prefix only.
+    private static void AddTasks(KeySchema keys, ISet<string> commands, List<string> keyPatterns, List<string> channels)
+    {
+        keyPatterns.Add(keys.TaskPattern());
+        keyPatterns.Add(keys.RateLimit("task:*"));
+        keyPatterns.Add(keys.PeriodicSchedules());
+        keyPatterns.Add(keys.PeriodicSchedule("*"));
+        channels.Add(keys.TaskDonePattern());
+        channels.Add(keys.TaskControl());
+        foreach (var command in (string[])["evalsha", "eval", "script|load", "time", "hget", "hgetall", "hset", "hdel", "pexpire", "sadd", "smembers", "publish", "subscribe", "unsubscribe"])
+        {
+            commands.Add(command);
+        }
     }
 
     private static void AddPublisher(Destination destination, KeySchema keys, ISet<string> commands, List<string> keyPatterns, List<string> channels)

@@ -31,6 +31,13 @@ public sealed class AclService
     public IList<Destination> Consume { get; } = [];
 
     /// <summary>
+    /// True when the service enqueues or runs tasks (Herald.Tasks) on its queues: it may then also read and write
+    /// task states, wait for results, hear and send terminations, draw on task rate limits and keep periodic
+    /// schedule records. List the task queues themselves in <see cref="Publish"/> and <see cref="Consume"/>.
+    /// </summary>
+    public bool Tasks { get; set; }
+
+    /// <summary>
     /// The Redis version the rules are for; null means 7.0, the oldest with the ACL syntax used. From 7.2 on
     /// the client's <c>CLIENT SETINFO</c> is allowed too (7.0 does not know the subcommand and would refuse the rule).
     /// </summary>

@@ -83,6 +83,7 @@ internal static class AclCommand
             NoPassword = config.NoPassword,
             KeyPrefix = config.KeyPrefix ?? Keys.KeySchema.DefaultPrefix,
             RedisVersion = ParseVersion(versionOverride ?? config.RedisVersion),
+            Tasks = config.Tasks,
         };
         if (passwordOverride is not null)
         {

@@ -9,6 +9,7 @@ namespace Herald.Cli.Commands.Acl;
 /// <param name="Publish">Destinations published to: <c>stream:x</c>, <c>queue:x</c>, <c>channel:x</c>.</param>
 /// <param name="Consume">Destinations consumed: also <c>pattern:x*</c>.</param>
 /// <param name="RedisVersion">The Redis version the rules are for (<c>7.2</c>); default 7.0.</param>
+/// <param name="Tasks">True when the service enqueues or runs tasks on its queues.</param>
 internal sealed record AclServiceFile(
     string? User,
     string? Password,
@@ -17,7 +18,8 @@ internal sealed record AclServiceFile(
     string? KeyPrefix,
     IReadOnlyList<string>? Publish,
     IReadOnlyList<string>? Consume,
-    string? RedisVersion);
+    string? RedisVersion,
+    bool Tasks = false);
 
 /// <summary>The JSON shape of <c>herald acl --json</c>.</summary>
 /// <param name="User">The Redis user name.</param>
