@@ -15,6 +15,7 @@ using Herald.Cli.Commands.Ping;
 using Herald.Cli.Commands.Publish;
 using Herald.Cli.Commands.Stats;
 using Herald.Cli.Commands.Tail;
+using Herald.Cli.Commands.Tasks;
 using Herald.Cli.Commands.Workers;
 
 namespace Herald.Cli;
@@ -49,6 +50,7 @@ internal static class HeraldCli
         root.Subcommands.Add(PauseCommand.CreatePause());
         root.Subcommands.Add(PauseCommand.CreateResume());
         root.Subcommands.Add(WorkersCommand.Create());
+        root.Subcommands.Add(TaskCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         return root;
     }

@@ -13,6 +13,7 @@ using Herald.Cli.Commands.Pause;
 using Herald.Cli.Commands.Ping;
 using Herald.Cli.Commands.Publish;
 using Herald.Cli.Commands.Stats;
+using Herald.Cli.Commands.Tasks;
 using Herald.Cli.Commands.Workers;
 using Herald.Cli.Messaging;
 
@@ -50,6 +51,12 @@ namespace Herald.Cli.Output;
 [JsonSerializable(typeof(PauseResult))]
 [JsonSerializable(typeof(WorkersResult))]
 [JsonSerializable(typeof(StatsSnapshot))]
+
+// Task commands.
+[JsonSerializable(typeof(TaskView))]
+[JsonSerializable(typeof(TaskEnqueued))]
+[JsonSerializable(typeof(TaskRevoked))]
+[JsonSerializable(typeof(List<ScheduleRow>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     private static CliJsonContext? s_output;

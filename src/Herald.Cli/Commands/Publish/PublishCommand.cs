@@ -148,7 +148,7 @@ internal static class PublishCommand
     }
 
     // "-" is standard input, "@path" a file, anything else the JSON itself. Invalid JSON is refused with its position.
-    private static ReadOnlyMemory<byte> ReadBody(string argument)
+    internal static ReadOnlyMemory<byte> ReadBody(string argument)
     {
         byte[] bytes;
         if (argument == "-")
