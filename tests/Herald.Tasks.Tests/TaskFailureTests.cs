@@ -199,6 +199,9 @@ public sealed class TaskFailureTests(TaskFixture fixture) : IClassFixture<TaskFi
 
         var letter = await DeadLetterAsync(bench, "default");
         letter.Should().Contain(("dlq-reason", "NoHandler")).And.Contain(("id", handle.TaskId));
+        var read = async () => await bench.Tasks.GetResultAsync<int>(handle.TaskId, Wait.DefaultTimeout);
+        (await read.Should().ThrowAsync<TaskFailedException>()).Which.Info.Should().Match<TaskInfo>(static info =>
+            info.State == TaskState.Failed && info.ErrorType == typeof(Retry.NoHandlerException).FullName);
     }
 
     private static async Task<IReadOnlyList<(string Field, string Value)>> DeadLetterAsync(TaskBench bench, string queue)

@@ -142,7 +142,10 @@ public sealed class TaskFaultTests(TaskFixture fixture) : IClassFixture<TaskFixt
         letters.Should().HaveCount(junk.Length).And.OnlyContain(static fields => fields["dlq-reason"] == "Undecodable");
         letters.Select(static fields => fields["id"]).Should().Contain(["bad-args", "cut-short"]);
         worker.Statistics.Succeeded.Should().Be(2, "an item without a task name is not run as the worker's only task");
-        (await bench.Tasks.GetInfoAsync("bad-args")).Known.Should().BeFalse("an undecodable task never started");
+        var refused = await bench.Tasks.WaitAsync("bad-args", Wait.DefaultTimeout);
+        refused.State.Should().Be(TaskState.Failed, "a task whose arguments do not decode fails, so whoever waits for it hears so");
+        refused.Attempt.Should().Be(0, "it never started");
+        refused.Error.Should().Contain("not a valid AddArgs");
         (await bench.DrainedAsync("default")).DeadLetters.Should().Be(junk.Length);
     }
 

@@ -22,6 +22,9 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, Globa
     // The prefix of a task's rate-limit name, apart from the consumer groups' (kind:name#group) ones.
     private const string TaskRateLimitPrefix = "task:";
     private static readonly TimeSpan s_rateLimitWait = TimeSpan.FromSeconds(2);
+
+    // A task refused before it ran has no settings to say how long to keep its state: the default's.
+    private static readonly TimeSpan s_refusedTtl = new TaskSettings().ResultTtl;
     private readonly ConcurrentDictionary<string, TaskRun> _running = new(StringComparer.Ordinal);
 
     /// <summary>Cancels the run of <paramref name="taskId"/> on this worker, if it runs here.</summary>
@@ -34,6 +37,22 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, Globa
 
         run.Revoke();
         return true;
+    }
+
+    /// <summary>
+    /// Records <see cref="TaskState.Failed"/> for a task dead-lettered before it could run: a name no task of the
+    /// worker has, arguments that do not decode, a body too large. Failures of runs are recorded by the run itself.
+    /// </summary>
+    public async ValueTask RecordRefusedAsync(DeadLetteredMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Reason is DeadLetterReason.HandlerFailed or DeadLetterReason.TimedOut or DeadLetterReason.Rejected
+            || !IsTaskId(message.Envelope.Id))
+        {
+            return;
+        }
+
+        await store.FailAsync(message.Envelope.Id, message.Error, retryAt: null, s_refusedTtl, CancellationToken.None).ConfigureAwait(false);
+        statistics.AddFailed();
     }
 
     public async ValueTask RunAsync<TArgs, TResult>(TaskDefinition<TArgs, TResult> task, MessageContext<TArgs> message, CancellationToken cancellationToken)
@@ -219,6 +238,19 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, Globa
         if (lease.Wait > TimeSpan.Zero)
         {
             await Task.Delay(lease.Wait, rateLimiter.Time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsTaskId(string id)
+    {
+        try
+        {
+            Keys.KeySchema.ValidateName(id);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

@@ -96,6 +96,7 @@ public sealed class TaskWorkerBuilder
                 // An item without a type names no task. Bound explicitly, it is dead-lettered as undecodable; left
                 // unbound, a consumer with a single handler would take it for that task and run it.
                 consumer.Handle<ReadOnlyMemory<byte>>(static (message, _) => throw NotATask(message.Envelope.Id), type: string.Empty);
+                consumer.OnDeadLettered(runner.RecordRefusedAsync);
 
                 worker.Add(await consumer.StartAsync(cancellationToken).ConfigureAwait(false));
             }

@@ -118,6 +118,9 @@ public sealed class Consumer : IAsyncDisposable
     /// <summary>Completed maintenance passes (reclaim, retries, trimming): lets tests prove something did not happen.</summary>
     internal long MaintenanceCycles => Interlocked.Read(ref _maintenanceCycles);
 
+    /// <summary>Called after this consumer dead-lettered a message (see <see cref="ConsumerBuilder.OnDeadLettered"/>).</summary>
+    internal IReadOnlyList<Func<DeadLetteredMessage, CancellationToken, ValueTask>> DeadLetterObservers { get; set; } = [];
+
     /// <summary>Number of times the watchdog replaced a stalled receiver.</summary>
     public int Recoveries { get; private set; }
 
@@ -606,6 +609,23 @@ public sealed class Consumer : IAsyncDisposable
         await CurrentReceiver.DeadLetterAsync(delivery, DeadLetterInfo.From(finalReason, failure, attempts), CancellationToken.None).ConfigureAwait(false);
         Statistics.AddDeadLettered();
         HeraldDiagnostics.CountDeadLettered(Destination, Group, delivery.Envelope.Type, finalReason);
+        await NotifyDeadLetteredAsync(new DeadLetteredMessage(delivery.Envelope, Destination, Group, finalReason, failure, attempts)).ConfigureAwait(false);
+    }
+
+    // Observers learn of a dead letter once it is stored; their failures are logged, never held against the message.
+    private async ValueTask NotifyDeadLetteredAsync(DeadLetteredMessage message)
+    {
+        foreach (var observer in DeadLetterObservers)
+        {
+            try
+            {
+                await observer(message, _abortHandlers.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                ConsumerLog.DeadLetterObserverFailed(_logger, Destination, message.Envelope.Id, exception);
+            }
+        }
     }
 
     // Failures no retry can fix go straight to the dead-letter store.

@@ -25,6 +25,7 @@ public sealed class ConsumerBuilder
     private readonly Destination _destination;
     private readonly HandlerRegistry _handlers = new();
     private readonly List<IConsumeMiddleware> _middleware = [];
+    private readonly List<Func<DeadLetteredMessage, CancellationToken, ValueTask>> _deadLetterObservers = [];
 
     internal ConsumerBuilder(HeraldClient client, Destination destination, ConsumerOptions options)
     {
@@ -91,6 +92,20 @@ public sealed class ConsumerBuilder
     {
         ArgumentNullException.ThrowIfNull(middleware);
         _middleware.Add(middleware);
+        return this;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="observer"/> after this consumer moved a message to the dead-letter store, whatever the
+    /// reason (a handler that failed on every attempt, a timeout, an undecodable body, a type no handler takes …):
+    /// an alerting hook, or a way to record the failure elsewhere. It runs after the dead letter is stored; if it
+    /// throws, the failure is logged and the message stays dead-lettered. Messages the transport itself
+    /// dead-letters (a queue item that kept killing its consumers) do not pass through it.
+    /// </summary>
+    public ConsumerBuilder OnDeadLettered(Func<DeadLetteredMessage, CancellationToken, ValueTask> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _deadLetterObservers.Add(observer);
         return this;
     }
 
@@ -169,7 +184,10 @@ public sealed class ConsumerBuilder
             time,
             _client.LoggerFactory.CreateLogger("Herald.Consumer"),
             PausedRemotely(),
-            Authorizer());
+            Authorizer())
+        {
+            DeadLetterObservers = [.. _deadLetterObservers],
+        };
         await consumer.StartAsync(cancellationToken).ConfigureAwait(false);
         consumer.Stopped = _client.Forget;
         _client.Track(consumer, Options.Concurrency);

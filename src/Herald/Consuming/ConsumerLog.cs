@@ -43,4 +43,7 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(2012, LogLevel.Debug, "Message {MessageId} on {Destination} deferred for {Delay}, no attempt spent: {Reason}")]
     public static partial void Deferred(ILogger logger, Destination destination, string messageId, TimeSpan delay, string reason);
+
+    [LoggerMessage(2013, LogLevel.Warning, "A dead-letter observer of {Destination} failed for message {MessageId}; the message stays dead-lettered")]
+    public static partial void DeadLetterObserverFailed(ILogger logger, Destination destination, string messageId, Exception exception);
 }

@@ -214,6 +214,14 @@ public abstract class QueueBehaviourTests
 
         await Scenarios.HandlerOverridesDeliveryLimitAsync(under, Destination.Queue(under.Name("jobs")));
     }
+
+    [Fact]
+    public async Task Queue_MessagesDeadLettered_ObserverHearsEachWithItsReason()
+    {
+        await using var under = await StartAsync();
+
+        await Scenarios.DeadLetterObserverAsync(under, Destination.Queue(under.Name("jobs")));
+    }
 }
 
 public sealed class InMemoryQueueBehaviourTests : QueueBehaviourTests

@@ -31,6 +31,27 @@ internal static class Scenarios
         attempts.Should().Equal(Enumerable.Range(1, maxDeliveries));
     }
 
+    /// <summary>A dead-letter observer hears of each message the consumer dead-letters, with the reason and attempts, after it is stored.</summary>
+    public static async Task DeadLetterObserverAsync(BusUnderTest under, Destination destination)
+    {
+        var heard = new ConcurrentQueue<(string Id, DeadLetterReason Reason, int Attempts, int StoredBefore)>();
+        await using var consumer = await under.Bus.Consume(destination, o =>
+            {
+                BusFixture.Fast(o);
+                o.Retry.MaxDeliveries = 2;
+            })
+            .Handle<OrderPlaced>((_, _) => throw new InvalidOperationException("cannot handle"))
+            .OnDeadLettered(async (message, _) => heard.Enqueue((message.Envelope.Id, message.Reason, message.Attempts, (await under.DeadLettersAsync(destination)).Count)))
+            .StartAsync();
+
+        var failing = await under.Bus.PublishAsync(destination, new OrderPlaced("poison", 1));
+        var unknown = await under.Bus.PublishAsync(destination, new OrderPlaced("stray", 2), new PublishOptions { Type = "no.such.type" });
+
+        await Wait.UntilAsync(() => heard.Count == 2, because: "both dead letters are announced");
+        heard.Select(static h => (h.Id, h.Reason, h.Attempts)).Should().BeEquivalentTo([(failing.MessageId, DeadLetterReason.HandlerFailed, 2), (unknown.MessageId, DeadLetterReason.NoHandler, 1)]);
+        heard.Should().OnlyContain(static h => h.StoredBefore >= 1, "the observer runs after the dead letter is stored");
+    }
+
     /// <summary>A handler defers a message twice: it comes back each time without spending an attempt, then succeeds.</summary>
     public static async Task HandlerDefersAsync(BusUnderTest under, Destination destination)
     {
