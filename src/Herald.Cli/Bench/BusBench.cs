@@ -188,8 +188,8 @@ internal sealed class BusBench
         // and re-compiling (tiering, with an instrumented tier between) the hot paths of both processes:
         // with a warm-up of 20,000 messages both still spent most of the measured window in the JIT and in
         // instrumented code, 3-4x the CPU per message of the same run with the JIT's tiering turned off.
-        // Its backlog is bounded: a task worker handles a sixth of what the producer can enqueue, and working
-        // off three seconds of unbounded enqueueing would make the warm-up many times longer than it needs.
+        // Its backlog is bounded: a task worker runs several times fewer tasks per second than the producer
+        // enqueues, and working off three seconds of unbounded enqueueing made the warm-up last 20 s and more.
         // Pub/Sub keeps no backlog (and drops), so its handled count may never come near what was sent.
         var warmUp = await PublishAsync(load, long.MaxValue, s_warmUp, static _ => { }, cancellationToken, _transport == "pubsub" ? long.MaxValue : WarmUpBacklog);
         var consumerBefore = await CatchUpAsync(warmUp, consumer, cancellationToken);
