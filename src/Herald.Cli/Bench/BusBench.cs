@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Herald.Cli.Output;
 using Herald.Redis;
@@ -8,8 +9,8 @@ using Herald.Redis.Commands;
 namespace Herald.Cli.Bench;
 
 /// <summary>
-/// The end-to-end bus benchmark: this process publishes, a second <c>herald bench-consumer</c> process consumes
-/// with a no-op handler. A closed-loop phase measures throughput (published until the consumer has handled
+/// The end-to-end bus benchmark: this process publishes (or enqueues tasks), a second <c>herald bench-consumer</c>
+/// process consumes with a no-op handler (or runs them in a task worker). A closed-loop phase measures throughput (published until the consumer has handled
 /// them all), a paced phase end-to-end latency; redis-benchmark measures the server's ceiling for the same
 /// write command in the same run. Keys live under <c>herald-bench:&lt;random&gt;</c> and are deleted after.
 /// </summary>
@@ -19,22 +20,29 @@ internal sealed class BusBench
     public const int PacedRate = 1_000;
     public const byte PacedMarker = (byte)'L';
     private const int Publishers = 8;
-    private const int BatchSize = 200;
     private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(3);
     private const long DrainMessages = 100_000;
+    private const int CleanUpPage = 500;
+    private const long WarmUpBacklog = 100_000;
+    private static readonly TimeSpan s_throttlePause = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan s_catchUpLimit = TimeSpan.FromSeconds(60);
+    // A backstop only: a consumer whose count stands still for two seconds ends the wait anyway. A slow task
+    // worker can need minutes for the backlog a fast producer leaves after the warm-up.
+    private static readonly TimeSpan s_catchUpLimit = TimeSpan.FromMinutes(10);
 
     private readonly RedisClient _redis;
     private readonly RedisOptions _options;
     private readonly string _redisUrl;
     private readonly string _transport;
     private readonly TimeSpan _duration;
+    private readonly BusBenchConsumerSettings _consumerSettings;
     private readonly string _prefix = "herald-bench:" + Guid.NewGuid().ToString("N")[..8];
     private readonly BusBenchControl _control;
+    private long _sent;
 
-    public BusBench(RedisClient redis, RedisOptions options, string redisUrl, string transport, TimeSpan duration)
+    public BusBench(RedisClient redis, RedisOptions options, string redisUrl, string transport, TimeSpan duration, BusBenchConsumerSettings consumerSettings)
     {
+        _consumerSettings = consumerSettings;
         _redis = redis;
         _redisUrl = redisUrl;
         _options = options;
@@ -43,18 +51,19 @@ internal sealed class BusBench
         _control = new BusBenchControl(_prefix);
     }
 
-    /// <summary>Targets from the brief: msg/s per transport, and latency at the paced rate.</summary>
-    public static double ThroughputTarget(string transport) => transport switch
+    /// <summary>Targets from the brief: msg/s per transport, and latency at the paced rate; none is set for tasks.</summary>
+    public static double? ThroughputTarget(string transport) => transport switch
     {
         "streams" => 150_000,
         "lists" => 100_000,
-        _ => 250_000,
+        "pubsub" => 250_000,
+        _ => null,
     };
 
     public static Destination DestinationFor(string transport, string prefix) => transport switch
     {
         "streams" => Destination.Stream("bench"),
-        "lists" => Destination.Queue("bench"),
+        "lists" or TaskBench.Transport => Destination.Queue(TaskBench.Queue),
         "pubsub" => Destination.Channel(prefix + ":bench"),
         _ => throw new CliUsageException($"unknown transport '{transport}'."),
     };
@@ -74,7 +83,7 @@ internal sealed class BusBench
         try
         {
             await using var bus = await CreateBusAsync(_redis, _prefix, cancellationToken);
-            var destination = DestinationFor(_transport, _prefix);
+            var load = BusBenchLoad.Create(_transport, bus, _prefix);
             using (progress.Start("starting the consumer process", timed: false))
             {
                 await WaitForAsync(async () => await _redis.KeyExistsAsync(_control.Ready, cancellationToken), consumer, TimeSpan.FromSeconds(30), cancellationToken);
@@ -83,19 +92,24 @@ internal sealed class BusBench
             BusThroughput throughput;
             using (var phase = progress.Start($"{_transport} throughput", timed: true))
             {
-                throughput = await MeasureThroughputAsync(bus, destination, consumer, phase.Report, cancellationToken);
+                throughput = await MeasureThroughputAsync(load, consumer, phase.Report, cancellationToken);
             }
 
             BusDrain? drain = null;
             if (_transport != "pubsub")
             {
                 using var phase = progress.Start($"{_transport} backlog drain", timed: false);
-                drain = await MeasureDrainAsync(bus, destination, consumer, throughput, cancellationToken);
+                drain = await MeasureDrainAsync(load, consumer, throughput, cancellationToken);
             }
 
             using (var phase = progress.Start($"{_transport} latency at {PacedRate} msg/s", timed: true))
             {
-                await PacedAsync(bus, destination, phase.Report, cancellationToken);
+                await PacedAsync(load, consumer, phase.Report, cancellationToken);
+                if (_transport != "pubsub")
+                {
+                    // Every paced message handled before the consumer is told to stop, so none is missing from its latencies.
+                    await CatchUpAsync(Interlocked.Read(ref _sent), consumer, cancellationToken);
+                }
             }
 
             allocations?.Report(Console.Error, "producer");
@@ -138,6 +152,8 @@ internal sealed class BusBench
                 Targets(_transport, throughput, latency))
             {
                 Drain = drain,
+                Consumer = _consumerSettings,
+                Totals = new BusTotals(Interlocked.Read(ref _sent), result.Handled),
             };
         }
         finally
@@ -153,7 +169,11 @@ internal sealed class BusBench
 
     internal static IReadOnlyList<TargetCheck> Targets(string transport, BusThroughput throughput, BusLatency latency)
     {
-        var target = ThroughputTarget(transport);
+        if (ThroughputTarget(transport) is not { } target)
+        {
+            return [];
+        }
+
         return
         [
             new($"{transport} throughput (msg/s)", $">= {target:N0}", throughput.MessagesPerSecond, target, true, throughput.MessagesPerSecond >= target),
@@ -162,22 +182,22 @@ internal sealed class BusBench
         ];
     }
 
-    private async Task<BusThroughput> MeasureThroughputAsync(HeraldClient bus, Destination destination, Process consumer, Action<double> report, CancellationToken cancellationToken)
+    private async Task<BusThroughput> MeasureThroughputAsync(BusBenchLoad load, Process consumer, Action<double> report, CancellationToken cancellationToken)
     {
-        var body = Body((byte)'T');
-        var batch = Enumerable.Repeat(body, BatchSize).ToArray();
-
         // An unmeasured warm-up, so that the measured window is the steady state and not the JIT compiling
         // and re-compiling (tiering, with an instrumented tier between) the hot paths of both processes:
         // with a warm-up of 20,000 messages both still spent most of the measured window in the JIT and in
         // instrumented code, 3-4x the CPU per message of the same run with the JIT's tiering turned off.
-        var warmUp = await PublishAsync(bus, destination, batch, long.MaxValue, s_warmUp, static _ => { }, cancellationToken);
+        // Its backlog is bounded: a task worker runs several times fewer tasks per second than the producer
+        // enqueues, and working off three seconds of unbounded enqueueing made the warm-up last 20 s and more.
+        // Pub/Sub keeps no backlog (and drops), so its handled count may never come near what was sent.
+        var warmUp = await PublishAsync(load, long.MaxValue, s_warmUp, static _ => { }, cancellationToken, _transport == "pubsub" ? long.MaxValue : WarmUpBacklog);
         var consumerBefore = await CatchUpAsync(warmUp, consumer, cancellationToken);
 
         var cpuBefore = await CpuAsync(consumer, cancellationToken);
         var producerAllocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var started = TimeSpan.FromTicks(Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
-        var published = await PublishAsync(bus, destination, batch, long.MaxValue, _duration, report, cancellationToken);
+        var published = await PublishAsync(load, long.MaxValue, _duration, report, cancellationToken);
         var consumerAfter = await CatchUpAsync(consumerBefore.Handled + published, consumer, cancellationToken);
 
         // Until the consumer's first report of its final count; it reports every 100 ms, so that may be up to that late.
@@ -199,13 +219,12 @@ internal sealed class BusBench
 
     // The consumer alone: paused while a backlog is published, then timed (CPU and wall clock) as it drains
     // it. Its batches are then always full, so the figure does not move with how the producer is scheduled.
-    private async Task<BusDrain> MeasureDrainAsync(HeraldClient bus, Destination destination, Process consumer, BusThroughput throughput, CancellationToken cancellationToken)
+    private async Task<BusDrain> MeasureDrainAsync(BusBenchLoad load, Process consumer, BusThroughput throughput, CancellationToken cancellationToken)
     {
         await _redis.StringSetAsync(_control.Pause, "1", cancellationToken: cancellationToken);
         await WaitForAsync(async () => await _redis.KeyExistsAsync(_control.Paused, cancellationToken), consumer, TimeSpan.FromSeconds(10), cancellationToken);
-        var batch = Enumerable.Repeat(Body((byte)'D'), BatchSize).ToArray();
-        var published = await PublishAsync(bus, destination, batch, DrainMessages, TimeSpan.MaxValue, static _ => { }, cancellationToken);
-        // Streams and lists deliver each message once: the consumer is done when it has handled all ever published.
+        var published = await PublishAsync(load, DrainMessages, TimeSpan.MaxValue, static _ => { }, cancellationToken);
+        // Streams, lists and tasks deliver each message once: the consumer is done when it has handled all ever published.
         var expected = throughput.WarmUpMessages + throughput.Published + published;
         await _redis.KeyDeleteAsync(_control.Pause, cancellationToken);
         string? resumedText = null;
@@ -223,10 +242,12 @@ internal sealed class BusBench
     }
 
     // Closed loop: publishers send batches until the count or the time is reached; returns how many were sent.
-    private static async Task<long> PublishAsync(HeraldClient bus, Destination destination, byte[][] batch, long count, TimeSpan duration, Action<double> report, CancellationToken cancellationToken)
+    // With maxAhead, sending pauses while more than that many sent messages are not handled yet.
+    private async Task<long> PublishAsync(BusBenchLoad load, long count, TimeSpan duration, Action<double> report, CancellationToken cancellationToken, long maxAhead = long.MaxValue)
     {
         long reserved = 0;
         long published = 0;
+        var throttled = false;
         var started = Stopwatch.GetTimestamp();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (duration != TimeSpan.MaxValue)
@@ -236,16 +257,34 @@ internal sealed class BusBench
 
         var publishers = Enumerable.Range(0, Publishers).Select(_ => Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested && Interlocked.Add(ref reserved, batch.Length) <= count)
+            while (!stop.IsCancellationRequested)
             {
-                await bus.PublishBatchAsync(destination, batch, cancellationToken: cancellationToken);
-                Interlocked.Add(ref published, batch.Length);
+                if (Volatile.Read(ref throttled))
+                {
+                    await Task.Delay(s_throttlePause, cancellationToken);
+                    continue;
+                }
+
+                if (Interlocked.Add(ref reserved, BusBenchLoad.BatchSize) > count)
+                {
+                    break;
+                }
+
+                await load.SendBatchAsync(cancellationToken);
+                Interlocked.Add(ref published, BusBenchLoad.BatchSize);
+                Interlocked.Add(ref _sent, BusBenchLoad.BatchSize);
             }
         }, cancellationToken)).ToArray();
         var all = Task.WhenAll(publishers);
         while (!all.IsCompleted)
         {
             report(Math.Min(1, Stopwatch.GetElapsedTime(started) / duration));
+            if (maxAhead != long.MaxValue)
+            {
+                var handled = BusConsumerProgress.Parse(await _redis.StringGetAsync(_control.Handled, cancellationToken)).Handled;
+                Volatile.Write(ref throttled, Interlocked.Read(ref _sent) - handled > maxAhead);
+            }
+
             await Task.WhenAny(Task.Delay(s_poll, cancellationToken), all);
         }
 
@@ -281,9 +320,10 @@ internal sealed class BusBench
         return progress;
     }
 
-    private async Task PacedAsync(HeraldClient bus, Destination destination, Action<double> report, CancellationToken cancellationToken)
+    private async Task PacedAsync(BusBenchLoad load, Process consumer, Action<double> report, CancellationToken cancellationToken)
     {
-        var body = Body(PacedMarker);
+        await _redis.StringSetAsync(_control.Measure, "1", cancellationToken: cancellationToken);
+        await WaitForAsync(async () => await _redis.KeyExistsAsync(_control.Measuring, cancellationToken), consumer, TimeSpan.FromSeconds(10), cancellationToken);
         var total = (long)(PacedRate * _duration.TotalSeconds);
         var started = Stopwatch.GetTimestamp();
         for (long i = 0; i < total; i++)
@@ -295,7 +335,8 @@ internal sealed class BusBench
                 await Task.Delay(ahead, cancellationToken);
             }
 
-            await bus.PublishAsync(destination, body, cancellationToken: cancellationToken);
+            await load.SendPacedAsync(cancellationToken);
+            Interlocked.Increment(ref _sent);
             if (i % 100 == 0)
             {
                 report((double)i / total);
@@ -310,7 +351,7 @@ internal sealed class BusBench
         string[] command = _transport switch
         {
             "streams" => ["XADD", key, "*", "data", value],
-            "lists" => ["LPUSH", key, value],
+            "lists" or TaskBench.Transport => ["LPUSH", key, value],
             _ => ["PUBLISH", key, value],
         };
         var requests = (long)Math.Clamp(measured * 3 * _duration.TotalSeconds, 100_000, 20_000_000);
@@ -319,14 +360,6 @@ internal sealed class BusBench
         var single = await tool.RunCommandAsync(_options, endpoint, new RedisBenchmarkLoad(1, 1, (long)Math.Max(1_000, PacedRate * _duration.TotalSeconds), BodyBytes), command, cancellationToken);
         await _redis.KeyDeleteAsync(key, cancellationToken);
         return new BusCeiling(string.Join(' ', command.Take(command.Length - 1)).Replace(key, "<key>", StringComparison.Ordinal) + $" <{BodyBytes} bytes>", pipelined.RequestsPerSecond, single.P50Milliseconds, single.P99Milliseconds);
-    }
-
-    private static byte[] Body(byte marker)
-    {
-        var body = new byte[BodyBytes];
-        body.AsSpan().Fill((byte)'x');
-        body[0] = marker;
-        return body;
     }
 
     // CPU seconds of this process, the consumer process and the Redis server (INFO cpu), to say which one limits.
@@ -358,7 +391,8 @@ internal sealed class BusBench
 
         // Through the environment, not the command line: the URL may carry a password, and ps shows arguments.
         start.Environment[CliGlobalOptions.RedisVariable] = _redisUrl;
-        foreach (var argument in new[] { "bench-consumer", "--transport", _transport, "--prefix", _prefix })
+        foreach (var argument in new[] { "bench-consumer", "--transport", _transport, "--prefix", _prefix,
+            "--concurrency", _consumerSettings.Concurrency.ToString(CultureInfo.InvariantCulture), "--prefetch", _consumerSettings.Prefetch.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
@@ -392,16 +426,23 @@ internal sealed class BusBench
     {
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var keys = new List<string>();
-            await foreach (var key in _redis.KeyScanAsync(new KeyScanOptions { Pattern = _prefix + ":*", PageSize = 500 }, timeout.Token))
+            // A tasks run leaves a state hash per task, hundreds of thousands of keys: deleted page by page as
+            // the scan goes (a scan still returns every key that exists throughout it), not gathered first.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var page = new List<string>(CleanUpPage);
+            await foreach (var key in _redis.KeyScanAsync(new KeyScanOptions { Pattern = _prefix + ":*", PageSize = CleanUpPage }, timeout.Token))
             {
-                keys.Add(key);
+                page.Add(key);
+                if (page.Count == CleanUpPage)
+                {
+                    await _redis.KeyDeleteAsync(CollectionsMarshal.AsSpan(page), timeout.Token);
+                    page.Clear();
+                }
             }
 
-            foreach (var chunk in keys.Chunk(200))
+            if (page.Count > 0)
             {
-                await _redis.KeyDeleteAsync(chunk, timeout.Token);
+                await _redis.KeyDeleteAsync(CollectionsMarshal.AsSpan(page), timeout.Token);
             }
         }
         catch (Exception exception) when (exception is HeraldException or OperationCanceledException)

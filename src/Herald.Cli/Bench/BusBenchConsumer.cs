@@ -3,14 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Herald.Cli.Output;
-using Herald.Consuming;
 using Herald.Redis;
 using Herald.Redis.Commands;
 
 namespace Herald.Cli.Bench;
 
 /// <summary>
-/// The consumer half of <c>herald bench streams|lists|pubsub</c>, run as a second process (hidden command
+/// The consumer half of <c>herald bench streams|lists|pubsub|tasks</c>, run as a second process (hidden command
 /// <c>herald bench-consumer</c>) so that producer and consumer do not share a CPU budget or a runtime.
 /// It talks to the producer only through Redis keys under the run's prefix (<see cref="BusBenchControl"/>).
 /// </summary>
@@ -22,89 +21,78 @@ internal static class BusBenchConsumer
     {
         var transport = new Option<string>("--transport") { Required = true };
         var prefix = new Option<string>("--prefix") { Required = true };
-        return new Command("bench-consumer", "Internal: the consumer process of herald bench streams|lists|pubsub.")
+        var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => BusBenchConsumerSettings.Messages.Concurrency };
+        var prefetch = new Option<int>("--prefetch") { DefaultValueFactory = _ => BusBenchConsumerSettings.Messages.Prefetch };
+        return new Command("bench-consumer", "Internal: the consumer process of herald bench streams|lists|pubsub|tasks.")
         {
             Hidden = true,
-            Options = { transport, prefix },
+            Options = { transport, prefix, concurrency, prefetch },
         }.WithHandler((context, parseResult, cancellationToken) =>
-            RunAsync(context, parseResult.GetValue(transport)!, parseResult.GetValue(prefix)!, cancellationToken));
+            RunAsync(context, parseResult.GetValue(transport)!, parseResult.GetValue(prefix)!,
+                new BusBenchConsumerSettings(parseResult.GetValue(concurrency), parseResult.GetValue(prefetch)), cancellationToken));
     }
 
-    private static async Task<int> RunAsync(CliContext context, string transport, string prefix, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string transport, string prefix, BusBenchConsumerSettings settings, CancellationToken cancellationToken)
     {
         using var allocations = AllocationSampler.StartIfAsked();
         await using var redis = await context.ConnectAsync(cancellationToken);
         var control = new BusBenchControl(prefix);
         await using var bus = await BusBench.CreateBusAsync(redis, prefix, cancellationToken);
-        var latency = new LatencyHistogram();
-        var latencyLock = new Lock();
-        long handled = 0;
-        var time = TimeProvider.System;
-        await using var consumer = await bus.Consume(BusBench.DestinationFor(transport, prefix), options =>
-            {
-                options.Group = "bench";
-                options.StartFrom = "0";
-                options.Concurrency = 16;
-                options.Prefetch = 2048;
-                options.BatchSize = 512;
-                options.ValidateMessages = false;
-                options.Retry.InProcessRetries = 0;
-            })
-            .HandleAny((message, _) =>
-            {
-                Interlocked.Increment(ref handled);
-                if (message.Message.Span[0] == BusBench.PacedMarker)
-                {
-                    var nanoseconds = (time.GetUtcNow() - message.PublishedAt).Ticks * 100;
-                    lock (latencyLock)
-                    {
-                        latency.Record(Math.Max(0, nanoseconds));
-                    }
-                }
+        var latency = new LatencyRecorder();
+        BusBenchSink sink = transport == TaskBench.Transport
+            ? await TaskBenchSink.StartAsync(bus, settings, latency, cancellationToken)
+            : await MessageBenchSink.StartAsync(bus, BusBench.DestinationFor(transport, prefix), settings, latency, cancellationToken);
 
-                return ValueTask.CompletedTask;
-            })
-            .StartAsync(cancellationToken);
+        try
+        {
+            await redis.StringSetAsync(control.Ready, "1", cancellationToken: cancellationToken);
+            await ReportUntilStoppedAsync(redis, control, sink, cancellationToken);
+        }
+        finally
+        {
+            // Stopped before the result is read: a stop waits for the handlers (and task runs) in flight, so their latencies are in it.
+            await sink.DisposeAsync();
+        }
 
-        await redis.StringSetAsync(control.Ready, "1", cancellationToken: cancellationToken);
+        var result = latency.Result(sink.Handled);
+        allocations?.Report(Console.Error, "consumer");
+        await redis.StringSetAsync(control.Result, JsonSerializer.Serialize(result, CliJsonContext.Output.BusConsumerResult), cancellationToken: cancellationToken);
+        return ExitCodes.Success;
+    }
+
+    // Every 100 ms: the count for the producer, and its requests to pause, resume and record latency.
+    private static async Task ReportUntilStoppedAsync(RedisClient redis, BusBenchControl control, BusBenchSink sink, CancellationToken cancellationToken)
+    {
         using var timer = new PeriodicTimer(s_report);
         var paused = false;
+        var measuring = false;
         do
         {
             // The producer pauses the consumer to build a backlog, then measures how it drains.
             var pause = await redis.KeyExistsAsync(control.Pause, cancellationToken);
             if (pause && !paused)
             {
-                consumer.Pause();
+                sink.Pause();
                 paused = true;
                 await redis.StringSetAsync(control.Paused, "1", cancellationToken: cancellationToken);
             }
             else if (!pause && paused)
             {
-                await redis.StringSetAsync(control.Resumed, BusConsumerProgress.Now(Interlocked.Read(ref handled)).Format(), cancellationToken: cancellationToken);
-                consumer.Resume();
+                await redis.StringSetAsync(control.Resumed, BusConsumerProgress.Now(sink.Handled).Format(), cancellationToken: cancellationToken);
+                sink.Resume();
                 paused = false;
             }
 
-            await redis.StringSetAsync(control.Handled, BusConsumerProgress.Now(Interlocked.Read(ref handled)).Format(), cancellationToken: cancellationToken);
+            if (!measuring && await redis.KeyExistsAsync(control.Measure, cancellationToken))
+            {
+                sink.StartLatency();
+                measuring = true;
+                await redis.StringSetAsync(control.Measuring, "1", cancellationToken: cancellationToken);
+            }
+
+            await redis.StringSetAsync(control.Handled, BusConsumerProgress.Now(sink.Handled).Format(), cancellationToken: cancellationToken);
         }
         while (!await redis.KeyExistsAsync(control.Stop, cancellationToken) && await timer.WaitForNextTickAsync(cancellationToken));
-
-        BusConsumerResult result;
-        lock (latencyLock)
-        {
-            static double Ms(double nanoseconds) => Math.Round(nanoseconds / 1e6, 3);
-            result = latency.Count == 0
-                ? new BusConsumerResult(Interlocked.Read(ref handled), 0, 0, 0, 0)
-                : new BusConsumerResult(Interlocked.Read(ref handled), latency.Count, Ms(latency.ValueAtPercentile(50)), Ms(latency.ValueAtPercentile(99)), Ms(latency.Max))
-                {
-                    Histogram = LatencyBand.Of(latency),
-                };
-        }
-
-        allocations?.Report(Console.Error, "consumer");
-        await redis.StringSetAsync(control.Result, JsonSerializer.Serialize(result, CliJsonContext.Output.BusConsumerResult), cancellationToken: cancellationToken);
-        return ExitCodes.Success;
     }
 }
 
@@ -149,4 +137,9 @@ internal sealed class BusBenchControl(string prefix)
     public string Resumed { get; } = prefix + ":control:resumed";
 
     public string Result { get; } = prefix + ":control:result";
+
+    /// <summary>Set by the producer before the paced phase; the consumer answers with <see cref="Measuring"/> once it records latency.</summary>
+    public string Measure { get; } = prefix + ":control:measure";
+
+    public string Measuring { get; } = prefix + ":control:measuring";
 }

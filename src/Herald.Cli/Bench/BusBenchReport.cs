@@ -1,15 +1,15 @@
 namespace Herald.Cli.Bench;
 
-/// <summary>What <c>herald bench streams|lists|pubsub</c> measured; the JSON shape of <c>--json</c>.</summary>
-/// <param name="Transport">streams, lists or pubsub.</param>
+/// <summary>What <c>herald bench streams|lists|pubsub|tasks</c> measured; the JSON shape of <c>--json</c>.</summary>
+/// <param name="Transport">streams, lists, pubsub or tasks.</param>
 /// <param name="Environment">Where it ran.</param>
 /// <param name="DurationSeconds">Seconds of each phase.</param>
 /// <param name="BodyBytes">Bytes per message body.</param>
-/// <param name="Throughput">The closed-loop phase: producer and consumer in separate processes.</param>
-/// <param name="Latency">The paced phase: end-to-end latency at <see cref="BusBench.PacedRate"/> msg/s.</param>
+/// <param name="Throughput">The closed-loop phase: producer and consumer in separate processes (for tasks, a message is a task, handled once its <c>succeeded</c> state is written).</param>
+/// <param name="Latency">The paced phase: end-to-end latency at <see cref="BusBench.PacedRate"/> msg/s (for tasks, enqueue to the <c>succeeded</c> state written).</param>
 /// <param name="Ceiling">redis-benchmark on the transport's write command, same server, same run; null without it.</param>
 /// <param name="RedisBenchmark">Whether the comparison ran, and why not.</param>
-/// <param name="Targets">The goals with their measured values and pass marks.</param>
+/// <param name="Targets">The goals with their measured values and pass marks (none for tasks, which have no stated goals).</param>
 internal sealed record BusBenchReport(
     string Transport,
     BenchEnvironment Environment,
@@ -21,9 +21,21 @@ internal sealed record BusBenchReport(
     RedisBenchmarkStatus RedisBenchmark,
     IReadOnlyList<TargetCheck> Targets)
 {
-    /// <summary>The consumer alone draining a backlog (streams and lists; null for Pub/Sub, which keeps no backlog).</summary>
+    /// <summary>The consumer alone draining a backlog (streams, lists and tasks; null for Pub/Sub, which keeps no backlog).</summary>
     public BusDrain? Drain { get; init; }
+
+    /// <summary>How the consumer process consumed: handlers (task runs) at once and prefetch.</summary>
+    public BusBenchConsumerSettings? Consumer { get; init; }
+
+    /// <summary>Everything sent and handled over the whole run, warm-up included.</summary>
+    public BusTotals? Totals { get; init; }
 }
+
+/// <summary>
+/// Messages (tasks) sent in all phases, and handled by the consumer process when it stopped. Streams, lists and
+/// tasks are waited for until the two are equal, so a difference there is a loss; Pub/Sub may drop.
+/// </summary>
+internal sealed record BusTotals(long Sent, long Handled);
 
 /// <summary>
 /// The consumer process draining a backlog published while it was paused: its per-message CPU time here does
@@ -66,7 +78,10 @@ internal sealed record BusThroughput(
     public long WarmUpMessages { get; init; }
 }
 
-/// <summary>The paced phase: end-to-end latency from envelope time to the consumer's handler.</summary>
+/// <summary>
+/// The paced phase: end-to-end latency from the envelope time to the consumer's handler; for tasks, from the
+/// envelope time to the moment the worker's state write (<c>succeeded</c> and the result) has returned.
+/// </summary>
 internal sealed record BusLatency(double RatePerSecond, long Messages, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds, double? RedisBenchmarkP50Milliseconds, double? RedisBenchmarkP99Milliseconds)
 {
     /// <summary>How the paced phase's latencies spread: messages per band, ascending.</summary>
