@@ -112,13 +112,21 @@ public sealed class ConsumeContext
     /// <see cref="RetrySettings.MaxDeliveries"/>; null keeps the consumer's setting. A handler or middleware that
     /// knows the message's own retry policy (a task's, say) sets it before failing.
     /// </summary>
-    public int? MaxDeliveries { get; set; }
+    public int? MaxDeliveries
+    {
+        get => _failureOverrides?.MaxDeliveries;
+        set => (_failureOverrides ??= new()).MaxDeliveries = value;
+    }
 
     /// <summary>
     /// The wait before the delayed retry that follows a failure, overriding <see cref="RetrySettings.DelayFor"/>;
     /// null keeps the consumer's backoff.
     /// </summary>
-    public TimeSpan? RetryDelay { get; set; }
+    public TimeSpan? RetryDelay
+    {
+        get => _failureOverrides?.RetryDelay;
+        set => (_failureOverrides ??= new()).RetryDelay = value;
+    }
 
     /// <summary>For a batch handler, the messages of the batch (this context then stands for the whole batch); otherwise null.</summary>
     public IReadOnlyList<ConsumeContext>? Batch { get; internal set; }
@@ -130,6 +138,16 @@ public sealed class ConsumeContext
     internal Exception? PrepareFailure { get; set; }
 
     private Dictionary<string, object?>? _items;
+
+    // Few messages carry their own retry policy: one reference on every message instead of the two fields.
+    private FailureOverrides? _failureOverrides;
+
+    private sealed class FailureOverrides
+    {
+        public int? MaxDeliveries { get; set; }
+
+        public TimeSpan? RetryDelay { get; set; }
+    }
 }
 
 /// <summary>The next step of the pipeline.</summary>
