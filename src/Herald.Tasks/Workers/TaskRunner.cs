@@ -46,7 +46,7 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, Globa
     public async ValueTask RecordRefusedAsync(DeadLetteredMessage message, CancellationToken cancellationToken)
     {
         if (message.Reason is DeadLetterReason.HandlerFailed or DeadLetterReason.TimedOut or DeadLetterReason.Rejected
-            || !IsTaskId(message.Envelope.Id))
+            || !Keys.KeySchema.IsValidName(message.Envelope.Id))
         {
             return;
         }
@@ -241,18 +241,6 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, Globa
         }
     }
 
-    private static bool IsTaskId(string id)
-    {
-        try
-        {
-            Keys.KeySchema.ValidateName(id);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private void Skip(string taskName, string taskId, TaskState state)
     {

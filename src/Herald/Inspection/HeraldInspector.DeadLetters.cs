@@ -1,3 +1,4 @@
+using Herald.Keys;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -271,7 +272,7 @@ public sealed partial class HeraldInspector
     {
         int? partition = layout == 1 ? null : letter.Id.Partition;
         var stream = _keys.Stream(name, partition);
-        if (!IsKeyName(letter.Group) || !await _redis.KeyExistsAsync(stream, cancellationToken).ConfigureAwait(false))
+        if (!KeySchema.IsValidName(letter.Group) || !await _redis.KeyExistsAsync(stream, cancellationToken).ConfigureAwait(false))
         {
             return stream;
         }

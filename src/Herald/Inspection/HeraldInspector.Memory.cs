@@ -54,7 +54,7 @@ public sealed partial class HeraldInspector
 
                     foreach (var group in await _redis.StreamGroupsAsync(stream, cancellationToken).ConfigureAwait(false))
                     {
-                        if (IsKeyName(group.Name))
+                        if (KeySchema.IsValidName(group.Name))
                         {
                             keys.Add(_keys.Retries(name, group.Name, partition));
                             keys.Add(_keys.RetriedStream(name, group.Name, partition));
@@ -76,7 +76,7 @@ public sealed partial class HeraldInspector
                 keys.Add(_keys.DeadLetters(name));
                 var consumers = await _redis.SortedSetRangeByScoreAsync(_keys.QueueConsumers(name), double.NegativeInfinity, double.PositiveInfinity,
                     cancellationToken: cancellationToken).ConfigureAwait(false);
-                keys.AddRange(consumers.Where(IsKeyName).Select(c => _keys.Processing(name, c)));
+                keys.AddRange(consumers.Where(KeySchema.IsValidName).Select(c => _keys.Processing(name, c)));
                 break;
 
             case DestinationKind.Channel:

@@ -1,3 +1,4 @@
+using Herald.Keys;
 using Herald.Messages;
 using Herald.Redis.Commands;
 using Herald.Transports.Lists;
@@ -61,7 +62,7 @@ public sealed partial class HeraldInspector
             var beat = DateTimeOffset.FromUnixTimeMilliseconds((long)score);
             var inFlight = 0L;
             TimeSpan? oldest = null;
-            if (IsKeyName(consumer))
+            if (KeySchema.IsValidName(consumer))
             {
                 var processing = _keys.Processing(name, consumer);
                 inFlight = await _redis.ListLengthAsync(processing, cancellationToken).ConfigureAwait(false);

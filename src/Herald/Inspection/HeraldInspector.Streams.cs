@@ -64,7 +64,7 @@ public sealed partial class HeraldInspector
         foreach (var group in groups)
         {
             var delayed = 0L;
-            if (IsKeyName(group.Name))
+            if (KeySchema.IsValidName(group.Name))
             {
                 delayed = await _redis.SortedSetLengthAsync(_keys.Retries(name, group.Name, partition), cancellationToken).ConfigureAwait(false);
             }
@@ -72,7 +72,7 @@ public sealed partial class HeraldInspector
             figures.Add(await InspectSourceAsync(key, group, info.LastEntry?.Id, delayed, isMain: true, cancellationToken).ConfigureAwait(false));
 
             // Due retries of the group wait in its own retried stream: work the group has yet to finish.
-            if (IsKeyName(group.Name) && await RetriedGroupAsync(name, group.Name, partition, cancellationToken).ConfigureAwait(false) is { } retried)
+            if (KeySchema.IsValidName(group.Name) && await RetriedGroupAsync(name, group.Name, partition, cancellationToken).ConfigureAwait(false) is { } retried)
             {
                 figures.Add(await InspectSourceAsync(retried.Key, retried.Group, retried.LastId, 0, isMain: false, cancellationToken).ConfigureAwait(false));
             }
@@ -189,19 +189,6 @@ public sealed partial class HeraldInspector
         return details;
     }
 
-    private static bool IsKeyName(string name)
-    {
-        try
-        {
-            KeySchema.ValidateName(name);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            // A group or consumer named by another client: no Herald key can carry it.
-            return false;
-        }
-    }
 
     private sealed record PartitionFigures(string Key, long Length, string? FirstId, string? LastId, IReadOnlyList<SourceFigures> Groups);
 

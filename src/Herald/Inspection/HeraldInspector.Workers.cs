@@ -29,7 +29,7 @@ public sealed partial class HeraldInspector
     {
         var index = _keys.Workers();
         var ids = (await _redis.SortedSetRangeByScoreAsync(index, double.NegativeInfinity, double.PositiveInfinity, cancellationToken: cancellationToken).ConfigureAwait(false))
-            .Where(IsWorkerId)
+            .Where(KeySchema.IsValidName)
             .ToList();
         if (ids.Count == 0)
         {
@@ -65,18 +65,6 @@ public sealed partial class HeraldInspector
     }
 
     // The index is Herald's, but a member that cannot name a key was not written by it: leave it be.
-    private static bool IsWorkerId(string id)
-    {
-        try
-        {
-            KeySchema.ValidateName(id);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private static WorkerInfo ReadWorker(string id, IReadOnlyDictionary<string, string> fields, DateTimeOffset now)
     {

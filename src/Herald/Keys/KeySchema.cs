@@ -298,11 +298,18 @@ public sealed class KeySchema
     internal static string KeyName(Destination destination) =>
         destination.Kind is DestinationKind.Channel or DestinationKind.Pattern ? EscapeName(destination.Name) : destination.Name;
 
+    /// <summary>
+    /// True when <paramref name="name"/> can be part of a key (what <see cref="ValidateName"/> accepts): for names
+    /// written by other clients (groups, consumers, ids) that no Herald key can carry and that are skipped, not refused.
+    /// </summary>
+    public static bool IsValidName([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) =>
+        !string.IsNullOrWhiteSpace(name) && name.AsSpan().IndexOfAny(s_reserved) < 0;
+
     /// <summary>Throws when <paramref name="name"/> cannot be used inside a key.</summary>
     public static void ValidateName(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (name.AsSpan().IndexOfAny(s_reserved) >= 0)
+        if (!IsValidName(name))
         {
             throw new ArgumentException($"'{name}' cannot name a destination: braces, '#', spaces and line breaks are reserved.", nameof(name));
         }

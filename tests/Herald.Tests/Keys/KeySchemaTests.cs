@@ -78,4 +78,26 @@ public sealed class KeySchemaTests
 
         keys.Throughput(new DateTimeOffset(2030, 1, 2, 5, 7, 59, TimeSpan.FromHours(2))).Should().Be("app:{#throughput}:203001020307");
     }
+
+    [Theory]
+    [InlineData("orders", true)]
+    [InlineData("billing-worker-1", true)]
+    [InlineData("a{b}", false)]
+    [InlineData("a#b", false)]
+    [InlineData("with space", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void IsValidName_AnyName_AgreesWithValidateName(string? name, bool valid)
+    {
+        KeySchema.IsValidName(name).Should().Be(valid);
+        var validate = () => KeySchema.ValidateName(name!);
+        if (valid)
+        {
+            validate.Should().NotThrow();
+        }
+        else
+        {
+            validate.Should().Throw<ArgumentException>();
+        }
+    }
 }

@@ -176,18 +176,9 @@ internal sealed class TaskSession : IAsyncDisposable
         }
     }
 
-    public static string RequireId(string id)
-    {
-        try
-        {
-            Keys.KeySchema.ValidateName(id);
-            return id;
-        }
-        catch (ArgumentException exception)
-        {
-            throw new CliUsageException($"'{id}' is not a task id: braces, '#', spaces and line breaks cannot be in one.", exception);
-        }
-    }
+    public static string RequireId(string id) => Keys.KeySchema.IsValidName(id)
+        ? id
+        : throw new CliUsageException($"'{id}' is not a task id: braces, '#', spaces and line breaks cannot be in one.");
 
     public async ValueTask DisposeAsync()
     {

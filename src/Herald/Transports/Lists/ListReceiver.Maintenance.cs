@@ -66,7 +66,7 @@ internal sealed partial class ListReceiver
         var reaped = 0;
         foreach (var consumer in stale)
         {
-            if (consumer == _consumer || !IsConsumerName(consumer))
+            if (consumer == _consumer || !Keys.KeySchema.IsValidName(consumer))
             {
                 continue;
             }
@@ -89,17 +89,4 @@ internal sealed partial class ListReceiver
             _keys.Landing(_destination.Name, consumer)],
             [consumer, cutoff, countAsDelivery ? 1 : 0], RespParsers.Int64, cancellationToken);
 
-    private static bool IsConsumerName(string name)
-    {
-        try
-        {
-            Keys.KeySchema.ValidateName(name);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            // Not written by Herald; it cannot name a processing list.
-            return false;
-        }
-    }
 }
