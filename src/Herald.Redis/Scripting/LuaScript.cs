@@ -20,6 +20,17 @@ public sealed class LuaScript
         Sha1 = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(source)));
     }
 
+    /// <summary>Loads a script embedded in <paramref name="assembly"/> as the resource <paramref name="resource"/>.</summary>
+    /// <exception cref="InvalidOperationException">The assembly has no such resource (a build mistake).</exception>
+    public static LuaScript FromResource(System.Reflection.Assembly assembly, string resource, string name)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        using var stream = assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The script resource {resource} is missing from {assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        return new LuaScript(reader.ReadToEnd(), name);
+    }
+
     /// <summary>The Lua source.</summary>
     public string Source { get; }
 

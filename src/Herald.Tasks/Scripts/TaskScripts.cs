@@ -1,4 +1,3 @@
-using System.Reflection;
 using Herald.Redis.Scripting;
 
 namespace Herald.Tasks.Scripts;
@@ -14,12 +13,5 @@ internal static class TaskScripts
 
     public static LuaScript ScheduleRecord { get; } = Load("ScheduleRecord");
 
-    private static LuaScript Load(string name)
-    {
-        var resource = $"Herald.Tasks.Scripts.{name}.lua";
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"The script resource {resource} is missing from the assembly.");
-        using var reader = new StreamReader(stream);
-        return new LuaScript(reader.ReadToEnd(), name);
-    }
+    private static LuaScript Load(string name) => LuaScript.FromResource(typeof(TaskScripts).Assembly, $"Herald.Tasks.Scripts.{name}.lua", name);
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Herald.Redis.Scripting;
 
 namespace Herald.Scripts;
@@ -45,12 +44,5 @@ internal static class ScriptCatalog
 
     public static LuaScript RateLimitAcquire { get; } = Load("RateLimitAcquire");
 
-    public static LuaScript Load(string name)
-    {
-        var resource = $"Herald.Scripts.{name}.lua";
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"The script resource {resource} is missing from the assembly.");
-        using var reader = new StreamReader(stream);
-        return new LuaScript(reader.ReadToEnd(), name);
-    }
+    public static LuaScript Load(string name) => LuaScript.FromResource(typeof(ScriptCatalog).Assembly, $"Herald.Scripts.{name}.lua", name);
 }

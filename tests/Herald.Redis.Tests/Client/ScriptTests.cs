@@ -8,6 +8,14 @@ public sealed class ScriptTests(RedisFixture redis) : IClassFixture<RedisFixture
 {
     private static readonly LuaScript s_increment = new("return redis.call('INCRBY', KEYS[1], ARGV[1])", "increment");
 
+    [Fact]
+    public void FromResource_MissingResource_SaysWhichAndWhere()
+    {
+        var load = () => LuaScript.FromResource(typeof(LuaScript).Assembly, "No.Such.Script.lua", "none");
+
+        load.Should().Throw<InvalidOperationException>().WithMessage("*No.Such.Script.lua*Herald.Redis*");
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task EvaluateAsync_AfterScriptFlush_FallsBackToEvalAndEvalShaWorksAgain()
     {
