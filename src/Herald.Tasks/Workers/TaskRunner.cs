@@ -78,7 +78,9 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, Globa
 
         if (settings.RateLimit is { } limit)
         {
-            await AwaitPermitAsync(task.Name, limit, cancellationToken).ConfigureAwait(false);
+            // One limit per task name, shared by every worker on this Redis. A permit due within a short wait is
+            // waited for; a later one sends the task back to its queue, its attempt unspent and its state untouched.
+            await rateLimiter.WaitOrDeferAsync(TaskRateLimitPrefix + task.Name, limit, 1, s_rateLimitWait, cancellationToken).ConfigureAwait(false);
         }
 
         var claimed = await RecordAsync(() => store.StartAsync(taskId, workerId, attempt, settings.ResultTtl, task.Name, message.Destination.Name, envelope.Time, cancellationToken),
@@ -222,25 +224,6 @@ internal sealed class TaskRunner(TaskStateStore store, MessageCodec codec, Globa
             }
         }
     }
-
-    // One limit per task name, shared by every worker on this Redis. A permit due within a short wait is waited
-    // for here; a later one sends the task back to its queue without spending an attempt, its state untouched.
-    private async ValueTask AwaitPermitAsync(string taskName, RateLimit limit, CancellationToken cancellationToken)
-    {
-        var lease = await rateLimiter.AcquireAsync(TaskRateLimitPrefix + taskName, limit, 1, s_rateLimitWait, cancellationToken).ConfigureAwait(false);
-        if (!lease.Granted)
-        {
-            // Spread over one wait, so deferred tasks do not all come back at the instant the limit frees up.
-            var back = lease.RetryAfter + (s_rateLimitWait * Random.Shared.NextDouble());
-            throw new DeferMessageException(back, $"Rate limit {limit} of task {taskName} has no permit free within {s_rateLimitWait.TotalSeconds:F0} s.");
-        }
-
-        if (lease.Wait > TimeSpan.Zero)
-        {
-            await Task.Delay(lease.Wait, rateLimiter.Time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
 
     private void Skip(string taskName, string taskId, TaskState state)
     {

@@ -78,6 +78,34 @@ public abstract class GlobalRateLimiter
         return true;
     }
 
+    /// <summary>
+    /// For handlers and middleware: waits out a slot reserved within <paramref name="maxWait"/>, or, when none is
+    /// free that soon, throws <see cref="Consuming.DeferMessageException"/> so the message goes back to Redis without
+    /// spending an attempt. Its return is spread over one more <paramref name="maxWait"/> past the moment the permits
+    /// free up: deferred messages would otherwise all come back at that instant and mostly be deferred again, while
+    /// spread over the span in which a returning message can still reserve a slot, they find slots in turn.
+    /// </summary>
+    /// <param name="name">The limit's name.</param>
+    /// <param name="limit">The rate.</param>
+    /// <param name="permits">Permits to take at once.</param>
+    /// <param name="maxWait">The longest wait accepted before deferring.</param>
+    /// <param name="cancellationToken">Cancels the call and the wait; a slot already reserved stays spent.</param>
+    /// <exception cref="Consuming.DeferMessageException">No permit is free within <paramref name="maxWait"/>.</exception>
+    public async ValueTask WaitOrDeferAsync(string name, RateLimit limit, int permits, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        var lease = await AcquireAsync(name, limit, permits, maxWait, cancellationToken).ConfigureAwait(false);
+        if (!lease.Granted)
+        {
+            throw new Consuming.DeferMessageException(lease.RetryAfter + (maxWait * Random.Shared.NextDouble()),
+                $"Rate limit {limit} of {name} has no permit free within {maxWait.TotalMilliseconds:F0} ms.");
+        }
+
+        if (lease.Wait > TimeSpan.Zero)
+        {
+            await Task.Delay(lease.Wait, Time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Takes the permits; arguments are already checked. <paramref name="maxWait"/> null means no bound.</summary>
     protected abstract ValueTask<RateLimitLease> AcquireCoreAsync(string name, RateLimit limit, int permits, TimeSpan? maxWait, CancellationToken cancellationToken);
 }

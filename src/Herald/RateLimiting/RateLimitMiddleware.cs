@@ -28,22 +28,7 @@ internal sealed class RateLimitMiddleware(GlobalRateLimiter limiter, string name
         // A batch larger than the burst is never free at once: it may wait the least its size needs on top,
         // or it would be deferred forever.
         var accepted = permits > limit.Burst ? maxWait + (limit.EmissionInterval * (permits - limit.Burst)) : maxWait;
-        var lease = await limiter.AcquireAsync(name, limit, permits, accepted, context.CancellationToken).ConfigureAwait(false);
-        if (!lease.Granted)
-        {
-            throw new DeferMessageException(Spread(lease.RetryAfter), $"Rate limit {limit} of {name} has no permit free within {accepted.TotalMilliseconds:F0} ms.");
-        }
-
-        if (lease.Wait > TimeSpan.Zero)
-        {
-            // The limiter's clock: the one its waits are measured in.
-            await Task.Delay(lease.Wait, limiter.Time, context.CancellationToken).ConfigureAwait(false);
-        }
-
+        await limiter.WaitOrDeferAsync(name, limit, permits, accepted, context.CancellationToken).ConfigureAwait(false);
         await next(context).ConfigureAwait(false);
     }
-
-    // Deferred messages would otherwise all return at the instant the limit frees up and mostly be deferred again;
-    // spread over one max wait, the span in which a returning message can still reserve a slot, they find slots in turn.
-    private TimeSpan Spread(TimeSpan retryAfter) => retryAfter + (maxWait * Random.Shared.NextDouble());
 }
