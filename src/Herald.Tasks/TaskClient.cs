@@ -138,9 +138,23 @@ public sealed class TaskClient
     /// <exception cref="TimeoutException">It was not over within <paramref name="timeout"/>.</exception>
     /// <exception cref="TaskFailedException">It failed, was revoked or expired.</exception>
     /// <exception cref="InvalidOperationException">It succeeded but kept no result (a task without one, or with <see cref="TaskSettings.IgnoreResult"/>).</exception>
-    public async ValueTask<TResult> GetResultAsync<TResult>(string taskId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async ValueTask<TResult> GetResultAsync<TResult>(string taskId, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ReadResult<TResult>(await WaitAsync(taskId, timeout, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The result of a task already read (<see cref="GetInfoAsync"/>, <see cref="WaitAsync"/>), decoded by the bus's
+    /// codec pipeline without another round trip.
+    /// </summary>
+    /// <exception cref="TaskFailedException">The task failed, was revoked or expired.</exception>
+    /// <exception cref="InvalidOperationException">It has not finished, or succeeded but kept no result (a task without one, or with <see cref="TaskSettings.IgnoreResult"/>).</exception>
+    public TResult ReadResult<TResult>(TaskInfo info)
     {
-        var info = await WaitAsync(taskId, timeout, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(info);
+        if (!info.State.IsFinal())
+        {
+            throw new InvalidOperationException($"Task {info.TaskId} is {info.State.ToWire()}: it has no result yet.");
+        }
+
         if (info.State != TaskState.Succeeded)
         {
             throw new TaskFailedException(info);
@@ -148,12 +162,12 @@ public sealed class TaskClient
 
         if (info.Result is not { } body)
         {
-            throw new InvalidOperationException($"Task {taskId} succeeded but kept no result: it returns none, or its worker ignores results.");
+            throw new InvalidOperationException($"Task {info.TaskId} succeeded but kept no result: it returns none, or its worker ignores results.");
         }
 
         var envelope = new MessageEnvelope
         {
-            Id = taskId,
+            Id = info.TaskId,
             DataContentType = body.ContentType,
             ContentEncoding = body.ContentEncoding,
             KeyId = body.KeyId,

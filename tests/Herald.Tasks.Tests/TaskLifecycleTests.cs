@@ -19,6 +19,7 @@ public sealed class TaskLifecycleTests(TaskFixture fixture) : IClassFixture<Task
 
         (await handle.GetResultAsync(Wait.DefaultTimeout)).Should().Be(5);
         var info = await handle.GetInfoAsync();
+        bench.Tasks.ReadResult<int>(info).Should().Be(5, "a state already read decodes without another round trip");
         info.State.Should().Be(TaskState.Succeeded);
         info.Known.Should().BeTrue();
         info.Name.Should().Be("math.add");
@@ -41,6 +42,7 @@ public sealed class TaskLifecycleTests(TaskFixture fixture) : IClassFixture<Task
 
         info.State.Should().Be(TaskState.Pending);
         info.Known.Should().BeFalse();
+        bench.Tasks.Invoking(tasks => tasks.ReadResult<int>(info)).Should().Throw<InvalidOperationException>().WithMessage("*pending*no result yet*");
     }
 
     [Fact]

@@ -66,7 +66,7 @@ internal static class TaskCommand
                     throw new CliUsageException($"{exception.Message} Follow it with 'herald task show {handle.TaskId}'.", exception);
                 }
 
-                var view = await TaskView.ReadAsync(session.Tasks, info, cancellationToken);
+                var view = TaskView.From(session.Tasks, info);
                 context.Write(view, CliJsonContext.Output.TaskView, TaskView.Render);
                 return info.State == TaskState.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
             });
@@ -86,7 +86,7 @@ internal static class TaskCommand
                         + "never existed, or its state expired (results are kept for the task's ResultTtl, 24 h by default).");
                 }
 
-                context.Write(await TaskView.ReadAsync(session.Tasks, info, cancellationToken), CliJsonContext.Output.TaskView, TaskView.Render);
+                context.Write(TaskView.From(session.Tasks, info), CliJsonContext.Output.TaskView, TaskView.Render);
                 return ExitCodes.Success;
             });
     }
@@ -203,15 +203,12 @@ internal sealed record TaskView(
     string? ErrorType,
     string? Result)
 {
-    public static async Task<TaskView> ReadAsync(TaskClient tasks, TaskInfo info, CancellationToken cancellationToken)
+    public static TaskView From(TaskClient tasks, TaskInfo info)
     {
-        string? result = null;
-        if (info is { State: TaskState.Succeeded, HasResult: true })
-        {
-            // The result's serialised bytes, decompressed and decrypted by the bus's codec, shown as the JSON (or text) they are.
-            var body = await tasks.GetResultAsync<ReadOnlyMemory<byte>>(info.TaskId, TimeSpan.Zero, cancellationToken);
-            result = Encoding.UTF8.GetString(body.Span);
-        }
+        // The result's serialised bytes, decompressed and decrypted by the bus's codec, shown as the JSON (or text) they are.
+        var result = info is { State: TaskState.Succeeded, HasResult: true }
+            ? Encoding.UTF8.GetString(tasks.ReadResult<ReadOnlyMemory<byte>>(info).Span)
+            : null;
 
         return new TaskView(info.TaskId, info.State.ToWire(), info.Name, info.Queue, info.Attempt, info.Worker, info.EnqueuedAt,
             info.StartedAt, info.FinishedAt, info.RetryAt, info.Error, info.ErrorType, result);
