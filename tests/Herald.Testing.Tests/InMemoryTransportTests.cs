@@ -84,7 +84,11 @@ public sealed class InMemoryTransportTests
     {
         var clock = new ManualTimeProvider();
         await using var transport = new InMemoryTransport(clock);
-        await using var failing = await transport.CreateReceiverAsync(s_orders, "failing", "c1", s_options, default);
+
+        // A block time longer than the retry delay: the waiting receive wakes only when the retry falls due. With the
+        // short one, advancing the clock ended the block time and the receive came back empty as soon as its
+        // continuation ran, which on a busy machine could be before the first assertion.
+        await using var failing = await transport.CreateReceiverAsync(s_orders, "failing", "c1", s_options with { BlockTime = TimeSpan.FromMinutes(5) }, default);
         await using var other = await transport.CreateReceiverAsync(s_orders, "other", "c1", s_options, default);
         await PublishAsync(transport, s_orders, "a");
         var delivery = (await ReceiveAsync(failing)).Single();
